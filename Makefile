@@ -1,0 +1,46 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+# Each target below is a file, so work is redone only when its inputs change.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL := models/veiviser.tar.gz
+CATALOGUE := var/catalogue.sqlite
+
+TRAINING_INPUTS := config.yml $(wildcard bot/domain/*.yml) bot/crisis_patterns.yml \
+	$(shell find data bot/components -name '*.yml' -o -name '*.py' 2>/dev/null)
+CATALOGUE_INPUTS := $(wildcard services_catalog/*.py services_catalog/data/catalogue/*.json)
+
+.PHONY: run test install model catalogue clean
+
+run: install $(CATALOGUE) $(MODEL)
+	$(BIN)/veiviser run
+
+test: install $(CATALOGUE) $(MODEL)
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@py=$$(scripts/find-python310.sh) || exit 1; \
+	  [ -x $(BIN)/python ] || $$py -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+catalogue: $(CATALOGUE)
+
+$(CATALOGUE): $(VENV)/.installed $(CATALOGUE_INPUTS)
+	@mkdir -p $(dir $@)
+	$(BIN)/veiviser catalog build --db $@
+
+model: $(MODEL)
+
+# Rasa also fingerprints its inputs; make's timestamps spare us even starting it.
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(BIN)/rasa train --config config.yml --domain bot/domain --data data \
+	  --out models --fixed-model-name veiviser
+	@touch $@
+
+clean:
+	rm -rf models var .rasa results

@@ -1,0 +1,46 @@
+"""One URL setting picks the database: SQLite by default, PostgreSQL alike."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from services_catalog.models import Base
+
+DEFAULT_URL = "sqlite:///var/catalogue.sqlite"
+URL_SETTING = "VEIVISER_CATALOG_URL"
+
+
+def catalogue_url() -> str:
+    return os.environ.get(URL_SETTING, DEFAULT_URL)
+
+
+def make_engine(url: str | None = None) -> Engine:
+    engine = create_engine(url or catalogue_url(), future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Foreign keys are off by default in SQLite; we rely on them."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_schema(engine: Engine) -> None:
+    Base.metadata.create_all(engine)
+
+
+@lru_cache(maxsize=4)
+def session_factory(url: str | None = None) -> sessionmaker:
+    """One engine per URL per process, so connection pools are shared."""
+    return sessionmaker(make_engine(url), future=True, expire_on_commit=False)
+
+
+def open_session(url: str | None = None) -> Session:
+    return session_factory(url or catalogue_url())()

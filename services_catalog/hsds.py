@@ -1,0 +1,291 @@
+"""Read HSDS 3.0 service objects into the catalogue, all or nothing.
+
+Every problem is reported with file, record id and field, so whoever keeps
+the data can fix a whole file in one pass; a file with any problem changes
+nothing. Records are upserted by id, so re-importing is idempotent.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+
+from sqlalchemy.orm import Session
+
+from services_catalog.models import (
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceTypeLink,
+)
+from services_catalog.taxonomy import (
+    BOOLEAN_PROPERTIES,
+    PROPERTY_TAXONOMY,
+    SERVICE_TYPE_TAXONOMY,
+    Property,
+    ServiceType,
+    column_name,
+)
+
+STATUSES = {"active", "inactive", "defunct", "temporarily closed"}
+AREA_URI = re.compile(r"^urn:(?:ssb:(?P<scope>kommune|fylke):(?P<code>\d{2,4})|iso:country:(?P<country>[A-Z]{2}))$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    record_id: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: record {self.record_id}: {self.field}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    services: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def load_service_objects(path: Path) -> list[dict[str, Any]]:
+    """Accept a bare list, a paginated HSDS list ({"contents": [...]}) or {"services": [...]}."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(document, list):
+        return document
+    for key in ("contents", "services"):
+        if isinstance(document.get(key), list):
+            return document[key]
+    if "id" in document and "name" in document:
+        return [document]
+    raise ImportFailed([Problem(str(path), "-", "-", "no service objects found")])
+
+
+def import_files(session: Session, paths: Iterable[Path]) -> ImportReport:
+    """Import several files in one transaction; raises ImportFailed listing every problem."""
+    report = ImportReport()
+    records: list[Service] = []
+    for path in paths:
+        try:
+            objects = load_service_objects(path)
+        except (OSError, ValueError) as error:
+            report.problems.append(Problem(str(path), "-", "-", f"unreadable: {error}"))
+            continue
+        for obj in objects:
+            service = _service_from_hsds(obj, str(path), report.problems)
+            if service is not None:
+                records.append(service)
+    if report.problems:
+        raise ImportFailed(report.problems)
+    with session.begin_nested() if session.in_transaction() else session.begin():
+        for service in records:
+            session.merge(service)
+    report.services = len(records)
+    return report
+
+
+def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service | None:
+    record_id = str(obj.get("id", "?")) if isinstance(obj, dict) else "?"
+    found: list[Problem] = []
+
+    def problem(field_name: str, message: str) -> None:
+        found.append(Problem(file, record_id, field_name, message))
+
+    if not isinstance(obj, dict):
+        problem("-", "a service must be a JSON object")
+        problems.extend(found)
+        return None
+    for required in ("id", "name"):
+        if not _text(obj.get(required)):
+            problem(required, "required")
+    status = obj.get("status", "active")
+    if status not in STATUSES:
+        problem("status", f"must be one of {sorted(STATUSES)}")
+    properties = _properties(obj.get("attributes") or [], problem)
+    if not properties.get(Property.SOURCE):
+        problem("attributes.source", "every record must say where it comes from")
+    service = Service(
+        id=obj.get("id"),
+        name=obj.get("name"),
+        alternate_name=obj.get("alternate_name"),
+        description=obj.get("description"),
+        url=obj.get("url"),
+        email=obj.get("email"),
+        status=status,
+        application_process=obj.get("application_process"),
+        fees_description=obj.get("fees_description"),
+        eligibility_description=obj.get("eligibility_description"),
+        minimum_age=_integer(obj.get("minimum_age"), "minimum_age", problem),
+        maximum_age=_integer(obj.get("maximum_age"), "maximum_age", problem),
+        assured_date=_date(obj.get("assured_date"), "assured_date", problem, required=True),
+        wait_weeks=_number(properties.get(Property.WAIT_WEEKS), "attributes.wait-weeks", problem),
+        wait_measured=_date(properties.get(Property.WAIT_MEASURED), "attributes.wait-measured", problem),
+        source=properties.get(Property.SOURCE) or "",
+        **{column_name(p): _boolean(properties.get(p), f"attributes.{p.value}", problem) for p in BOOLEAN_PROPERTIES},
+    )
+    service.types = [
+        ServiceTypeLink(id=a["id"], code=a["taxonomy_term"]["code"])
+        for a in _service_type_attributes(obj.get("attributes") or [], problem)
+    ]
+    if not service.types:
+        problem("attributes", f"needs at least one term of taxonomy {SERVICE_TYPE_TAXONOMY}")
+    organization = obj.get("organization")
+    if isinstance(organization, dict) and organization.get("id"):
+        service.organization_id = organization["id"]
+        service.organization = Organization(
+            id=organization["id"],
+            name=organization.get("name") or "",
+            description=organization.get("description") or "",
+            website=organization.get("website"),
+            email=organization.get("email"),
+        )
+    service.phones = [_phone(p, problem) for p in obj.get("phones") or []]
+    service.schedules = [_schedule(s, problem) for s in obj.get("schedules") or []]
+    service.service_areas = [_area(a, problem) for a in obj.get("service_areas") or []]
+    service.languages = [
+        Language(id=l.get("id"), name=l.get("name"), code=l.get("code")) for l in obj.get("languages") or []
+    ]
+    service.service_at_locations = [_service_at_location(s, problem) for s in obj.get("service_at_locations") or []]
+    problems.extend(found)
+    return None if found else service
+
+
+def _properties(attributes: list[Any], problem) -> dict[Property, str]:
+    values: dict[Property, str] = {}
+    for attribute in attributes:
+        term = attribute.get("taxonomy_term") or {} if isinstance(attribute, dict) else {}
+        if term.get("taxonomy") != PROPERTY_TAXONOMY:
+            continue
+        try:
+            values[Property(term.get("code"))] = attribute.get("value")
+        except ValueError:
+            problem("attributes", f"unknown property code {term.get('code')!r}")
+    return values
+
+
+def _service_type_attributes(attributes: list[Any], problem) -> list[dict[str, Any]]:
+    known = {t.value for t in ServiceType}
+    chosen = []
+    for attribute in attributes:
+        term = attribute.get("taxonomy_term") or {} if isinstance(attribute, dict) else {}
+        if term.get("taxonomy") != SERVICE_TYPE_TAXONOMY:
+            continue
+        if term.get("code") not in known:
+            problem("attributes", f"unknown service type {term.get('code')!r}")
+        else:
+            chosen.append(attribute)
+    return chosen
+
+
+def _phone(obj: dict[str, Any], problem) -> Phone:
+    if not _text(obj.get("number")):
+        problem("phones.number", "required")
+    return Phone(id=obj.get("id"), number=obj.get("number"), type=obj.get("type"), description=obj.get("description"))
+
+
+def _schedule(obj: dict[str, Any], problem) -> Schedule:
+    for key in ("opens_at", "closes_at"):
+        if obj.get(key) and not re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", obj[key]):
+            problem(f"schedules.{key}", "must be HH:MM")
+    return Schedule(
+        id=obj.get("id"),
+        freq=obj.get("freq"),
+        byday=obj.get("byday"),
+        opens_at=obj.get("opens_at"),
+        closes_at=obj.get("closes_at"),
+        timezone=obj.get("timezone"),
+        description=obj.get("description"),
+    )
+
+
+def _area(obj: dict[str, Any], problem) -> ServiceArea:
+    match = AREA_URI.match(obj.get("uri") or "")
+    if not match:
+        problem("service_areas.uri", "must be urn:ssb:kommune:NNNN, urn:ssb:fylke:NN or urn:iso:country:XX")
+        return ServiceArea(id=obj.get("id"), name=obj.get("name"), uri=obj.get("uri"))
+    scope = match["scope"] or "country"
+    return ServiceArea(
+        id=obj.get("id"), name=obj.get("name"), uri=obj["uri"], scope=scope, code=match["code"] or match["country"]
+    )
+
+
+def _service_at_location(obj: dict[str, Any], problem) -> ServiceAtLocation:
+    location = obj.get("location") or {}
+    address = (location.get("addresses") or [{}])[0]
+    return ServiceAtLocation(
+        id=obj.get("id"),
+        location_id=location.get("id"),
+        location=Location(
+            id=location.get("id"),
+            location_type=location.get("location_type") or "physical",
+            name=location.get("name"),
+            description=location.get("description"),
+            latitude=_number(location.get("latitude"), "location.latitude", problem),
+            longitude=_number(location.get("longitude"), "location.longitude", problem),
+            address_1=address.get("address_1"),
+            postal_code=address.get("postal_code"),
+            city=address.get("city"),
+        ),
+    )
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _boolean(value: Any, name: str, problem) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if str(value).lower() in ("true", "false"):
+        return str(value).lower() == "true"
+    problem(name, f"must be true or false, not {value!r}")
+    return None
+
+
+def _integer(value: Any, name: str, problem) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    problem(name, f"must be a whole number, not {value!r}")
+    return None
+
+
+def _number(value: Any, name: str, problem) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        problem(name, f"must be a number, not {value!r}")
+        return None
+
+
+def _date(value: Any, name: str, problem, required: bool = False) -> date | None:
+    if value is None:
+        if required:
+            problem(name, "required")
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        problem(name, f"must be a date YYYY-MM-DD, not {value!r}")
+        return None

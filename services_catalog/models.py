@@ -1,0 +1,156 @@
+"""SQLAlchemy models that mirror the Open Referral HSDS 3.0 tables we use.
+
+Table and column names follow HSDS so that an HSDS reader recognises them;
+the fields people choose by (drop-in, anonymous, LAR-friendly, ...) are
+columns on `service` here and HSDS attributes on the wire.
+Written in the 2.0 style that SQLAlchemy 1.4 (pinned by Rasa) already runs.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+class Organization(Base):
+    __tablename__ = "organization"
+
+    id = Column(String(36), primary_key=True)
+    name = Column(Text, nullable=False)
+    description = Column(Text, nullable=False, default="")
+    website = Column(Text)
+    email = Column(Text)
+
+    services = relationship("Service", back_populates="organization")
+
+
+class Service(Base):
+    __tablename__ = "service"
+
+    id = Column(String(36), primary_key=True)
+    organization_id = Column(String(36), ForeignKey("organization.id"), index=True)
+    name = Column(Text, nullable=False)
+    alternate_name = Column(Text)
+    description = Column(Text)
+    url = Column(Text)
+    email = Column(Text)
+    status = Column(String(32), nullable=False, default="active")
+    application_process = Column(Text)
+    fees_description = Column(Text)
+    eligibility_description = Column(Text)
+    minimum_age = Column(Integer)
+    maximum_age = Column(Integer)
+    assured_date = Column(Date)
+    # Extension fields (HSDS attributes of taxonomy "veiviser-egenskap").
+    drop_in = Column(Boolean)
+    referral_required = Column(Boolean)
+    anonymous = Column(Boolean)
+    free = Column(Boolean)
+    sobriety_required = Column(Boolean)
+    accepts_lar = Column(Boolean)
+    for_relatives = Column(Boolean)
+    right_to_choose = Column(Boolean)
+    wait_weeks = Column(Float)
+    wait_measured = Column(Date)
+    source = Column(Text, nullable=False)
+
+    organization = relationship("Organization", back_populates="services", lazy="joined")
+    types = relationship("ServiceTypeLink", cascade="all, delete-orphan", lazy="selectin")
+    phones = relationship("Phone", cascade="all, delete-orphan", lazy="selectin")
+    schedules = relationship("Schedule", cascade="all, delete-orphan", lazy="selectin")
+    service_areas = relationship("ServiceArea", cascade="all, delete-orphan", lazy="selectin")
+    languages = relationship("Language", cascade="all, delete-orphan", lazy="selectin")
+    service_at_locations = relationship(
+        "ServiceAtLocation", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def type_codes(self) -> list[str]:
+        return [link.code for link in self.types]
+
+
+class ServiceTypeLink(Base):
+    """An HSDS attribute linking a service to a term of the service-type taxonomy."""
+
+    __tablename__ = "service_type"
+
+    id = Column(String(36), primary_key=True)
+    service_id = Column(String(36), ForeignKey("service.id"), index=True, nullable=False)
+    code = Column(String(64), index=True, nullable=False)
+
+
+class Location(Base):
+    __tablename__ = "location"
+
+    id = Column(String(36), primary_key=True)
+    location_type = Column(String(32), nullable=False, default="physical")
+    name = Column(Text)
+    description = Column(Text)
+    latitude = Column(Float)
+    longitude = Column(Float)
+    address_1 = Column(Text)
+    postal_code = Column(String(8))
+    city = Column(Text)
+    kommune_number = Column(String(4), index=True)
+
+
+class ServiceAtLocation(Base):
+    __tablename__ = "service_at_location"
+
+    id = Column(String(36), primary_key=True)
+    service_id = Column(String(36), ForeignKey("service.id"), index=True, nullable=False)
+    location_id = Column(String(36), ForeignKey("location.id"), index=True, nullable=False)
+
+    location = relationship("Location", lazy="joined")
+
+
+class Phone(Base):
+    __tablename__ = "phone"
+
+    id = Column(String(36), primary_key=True)
+    service_id = Column(String(36), ForeignKey("service.id"), index=True)
+    number = Column(String(32), nullable=False)
+    type = Column(String(16))
+    description = Column(Text)
+
+
+class Schedule(Base):
+    """Opening hours as an HSDS (iCal-style) weekly rule."""
+
+    __tablename__ = "schedule"
+
+    id = Column(String(36), primary_key=True)
+    service_id = Column(String(36), ForeignKey("service.id"), index=True)
+    freq = Column(String(16))
+    byday = Column(String(32))
+    opens_at = Column(String(8))
+    closes_at = Column(String(8))
+    timezone = Column(String(32))
+    description = Column(Text)
+
+
+class ServiceArea(Base):
+    """Where a service is offered: a kommune, a fylke or the whole country.
+
+    HSDS gives only `uri`; we parse it into scope and code for fast lookups
+    (urn:ssb:kommune:4601, urn:ssb:fylke:46, urn:iso:country:NO).
+    """
+
+    __tablename__ = "service_area"
+
+    id = Column(String(36), primary_key=True)
+    service_id = Column(String(36), ForeignKey("service.id"), index=True, nullable=False)
+    name = Column(Text)
+    uri = Column(Text)
+    scope = Column(String(16), index=True)
+    code = Column(String(8), index=True)
+
+
+class Language(Base):
+    __tablename__ = "language"
+
+    id = Column(String(36), primary_key=True)
+    service_id = Column(String(36), ForeignKey("service.id"), index=True)
+    name = Column(Text)
+    code = Column(String(8))

@@ -1,0 +1,98 @@
+"""The project's service-type codes and the properties people choose by.
+
+This is the only place these codes are defined: the importer, the search,
+the dialogue and the staff tools all read them from here.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+SERVICE_TYPE_TAXONOMY = "veiviser-tjenestetype"
+PROPERTY_TAXONOMY = "veiviser-egenskap"
+
+
+class ServiceType(str, Enum):
+    """Service types from DOMAIN.md; the value is the HSDS taxonomy-term code."""
+
+    AKUTT = "akutt"
+    LAVTERSKEL_HELSE = "lavterskel-helse"
+    SKADEREDUKSJON = "skadereduksjon"
+    LAVTERSKEL_SUBSTITUSJON = "lavterskel-substitusjon"
+    LAR = "lar"
+    AVRUSNING = "avrusning"
+    TSB_POLIKLINIKK = "tsb-poliklinikk"
+    TSB_DOGN = "tsb-dogn"
+    KOMMUNAL_RUSTJENESTE = "kommunal-rustjeneste"
+    BOLIG = "bolig"
+    VARESTED = "varested"
+    PARORENDE = "parorende"
+    BARN_UNGE = "barn-unge"
+    BRUKERORGANISASJON = "brukerorganisasjon"
+    SELVHJELP = "selvhjelp"
+    ETTERVERN = "ettervern"
+    HJELPETELEFON = "hjelpetelefon"
+
+    @property
+    def label_nb(self) -> str:
+        return _LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        return _LABELS[self][1]
+
+
+_LABELS: dict[ServiceType, tuple[str, str]] = {
+    ServiceType.AKUTT: ("Akutt hjelp", "Emergency help"),
+    ServiceType.LAVTERSKEL_HELSE: ("Lavterskel helsetilbud", "Low-threshold health care"),
+    ServiceType.SKADEREDUKSJON: ("Skadereduksjon", "Harm reduction"),
+    ServiceType.LAVTERSKEL_SUBSTITUSJON: (
+        "Lavterskel substitusjonsbehandling",
+        "Low-threshold opioid substitution",
+    ),
+    ServiceType.LAR: ("LAR (legemiddelassistert rehabilitering)", "Opioid substitution treatment (LAR)"),
+    ServiceType.AVRUSNING: ("Avrusning", "Detox"),
+    ServiceType.TSB_POLIKLINIKK: ("Ruspoliklinikk", "Outpatient addiction treatment"),
+    ServiceType.TSB_DOGN: ("Døgnbehandling", "Residential treatment"),
+    ServiceType.KOMMUNAL_RUSTJENESTE: ("Kommunens rustjeneste", "Municipal substance-use service"),
+    ServiceType.BOLIG: ("Bolig og natthjem", "Housing and night shelter"),
+    ServiceType.VARESTED: ("Værested", "Drop-in centre"),
+    ServiceType.PARORENDE: ("Tilbud til pårørende", "Support for relatives"),
+    ServiceType.BARN_UNGE: ("Tilbud til barn og unge", "Children and young people"),
+    ServiceType.BRUKERORGANISASJON: ("Brukerorganisasjon", "User organisation"),
+    ServiceType.SELVHJELP: ("Selvhjelpsgruppe", "Self-help group"),
+    ServiceType.ETTERVERN: ("Ettervern og oppfølging", "Aftercare"),
+    ServiceType.HJELPETELEFON: ("Hjelpetelefon", "Helpline"),
+}
+
+
+class Property(str, Enum):
+    """Extension fields, carried in HSDS as attributes of taxonomy PROPERTY_TAXONOMY."""
+
+    DROP_IN = "drop-in"
+    REFERRAL_REQUIRED = "referral-required"
+    ANONYMOUS = "anonymous"
+    FREE = "free"
+    SOBRIETY_REQUIRED = "sobriety-required"
+    ACCEPTS_LAR = "accepts-lar"
+    FOR_RELATIVES = "for-relatives"
+    RIGHT_TO_CHOOSE = "right-to-choose"
+    WAIT_WEEKS = "wait-weeks"
+    WAIT_MEASURED = "wait-measured"
+    SOURCE = "source"
+
+
+BOOLEAN_PROPERTIES = (
+    Property.DROP_IN,
+    Property.REFERRAL_REQUIRED,
+    Property.ANONYMOUS,
+    Property.FREE,
+    Property.SOBRIETY_REQUIRED,
+    Property.ACCEPTS_LAR,
+    Property.FOR_RELATIVES,
+    Property.RIGHT_TO_CHOOSE,
+)
+
+
+def column_name(prop: Property) -> str:
+    """The model column that stores a property (`drop-in` -> `drop_in`)."""
+    return prop.value.replace("-", "_")

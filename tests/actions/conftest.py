@@ -1,0 +1,34 @@
+"""Tracker fixtures in the style of Rasa's demo projects."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+TrackerFactory = Callable[..., Tracker]
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture
+def tracker_for() -> TrackerFactory:
+    def make(
+        intent: str, text: str = "", entities: list[dict[str, Any]] | None = None, **slots: Any
+    ) -> Tracker:
+        return Tracker(
+            sender_id="test",
+            slots=slots,
+            latest_message={"intent": {"name": intent, "confidence": 1.0}, "entities": entities or [], "text": text},
+            events=[],
+            paused=False,
+            followup_action=None,
+            active_loop={},
+            latest_action_name="action_listen",
+        )
+
+    return make

@@ -1,0 +1,131 @@
+"""Start and stop the local stack: action server, Rasa server and chat page.
+
+`make run` and the end-to-end tests both use this, so what the tests prove
+is what a person runs.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+START_TIMEOUT_S = 180
+
+
+@dataclass(frozen=True)
+class Ports:
+    rasa: int = 5005
+    actions: int = 5055
+    web: int = 8000
+
+
+@dataclass
+class Stack:
+    ports: Ports
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.rasa}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.actions}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.web}"
+
+
+def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen:
+    """Each process gets its own group so Ctrl-C and teardown reach its children too."""
+    output = open(log, "ab") if log else None
+    return subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
+        start_new_session=True,
+    )
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, name: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode} while starting")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{name} did not answer on {url} within {START_TIMEOUT_S} s")
+
+
+def _environment(ports: Ports) -> dict[str, str]:
+    env = dict(os.environ)
+    env["VEIVISER_ACTION_URL"] = f"http://127.0.0.1:{ports.actions}/webhook"
+    env.setdefault("VEIVISER_CATALOG_URL", f"sqlite:///{ROOT / 'var' / 'catalogue.sqlite'}")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True) -> Stack:
+    stack = Stack(ports)
+    env = _environment(ports)
+    log = (lambda name: log_dir / f"{name}.log") if log_dir else (lambda name: None)
+    try:
+        actions = _spawn(
+            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ports.actions)],
+            env, log("actions"),
+        )
+        stack.processes.append(actions)
+        rasa = _spawn(
+            [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
+             "--credentials", "credentials.yml", "--port", str(ports.rasa), "--interface", "127.0.0.1",
+             "--cors", "*"],
+            env, log("rasa"),
+        )
+        stack.processes.append(rasa)
+        if with_web:
+            web = _spawn(
+                [sys.executable, "-m", "veiviser.chat_page", "--port", str(ports.web),
+                 "--rasa-port", str(ports.rasa)],
+                env, log("web"),
+            )
+            stack.processes.append(web)
+            _wait_until_up(stack.web_url, web, "chat page")
+        _wait_until_up(f"{stack.actions_url}/health", actions, "action server")
+        _wait_until_up(stack.rasa_url, rasa, "Rasa server")
+    except BaseException:
+        stop(stack)
+        raise
+    return stack
+
+
+def stop(stack: Stack, grace_s: float = 10.0) -> None:
+    for process in stack.processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    for process in stack.processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@contextmanager
+def running(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True) -> Iterator[Stack]:
+    stack = start(ports, model, log_dir, with_web)
+    try:
+        yield stack
+    finally:
+        stop(stack)

@@ -46,11 +46,11 @@ import io
 import json
 import re
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon, shape
+from shapely import make_valid
 from shapely.ops import unary_union, voronoi_diagram
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,6 +151,10 @@ ALESUND_HARAM_SEEDS = {
              ("Ona (approx)", 62.86, 6.54)],
 }
 
+# Admin centres where the same-named GeoNames point is not the centre
+# (GeoNames "Haram" lies on Haramsøya; the kommune centre is Brattvåg).
+ADMIN_CENTRE = {"1580": "Brattvåg"}
+
 # Extra names people use for kommuner that the 2020 Kartverket dump does not
 # list (Sami/Kven names of the main place; widely used, e.g. on road signs).
 EXTRA_KOMMUNE_NAMES = {
@@ -185,11 +189,10 @@ def _check_versions() -> None:
             sys.exit(f"{dist}=={have} installed, build pinned to {want}")
 
 
-def fold(text: str) -> str:
-    """Same folding as the runtime module (kept local: no import cycle)."""
-    sys.path.insert(0, str(ROOT))
-    from services_catalog.geography import fold as runtime_fold
-    return runtime_fold(text)
+sys.path.insert(0, str(ROOT))
+# The runtime module is stdlib-only; share its name folding and stopwords so
+# build and run time agree on what counts as "the same name".
+from services_catalog.geography import NEVER_PLACE_WORDS, fold  # noqa: E402
 
 
 # --- loading sources -----------------------------------------------------
@@ -199,7 +202,8 @@ def load_polygons_2020() -> dict[str, MultiPolygon]:
     polys = {}
     for feat in data["features"]:
         number = f"{int(feat['properties']['kommunenummer']):04d}"
-        polys[number] = shape(feat["geometry"])
+        geom = shape(feat["geometry"])
+        polys[number] = geom if geom.is_valid else make_valid(geom)
     assert len(polys) == 356, len(polys)
     return polys
 
@@ -342,7 +346,8 @@ def build() -> dict[str, bytes]:
                         key=lambda t: (-t["population"], t["geonameid"]))
         names_f = {fold(x) for x in m["names"]}
         same = [t for t in inside if fold(t["name"]) in names_f]
-        best = (same or inside or [None])[0]
+        centre = [t for t in inside if t["name"] == ADMIN_CENTRE.get(n)]
+        best = (centre or same or inside or [None])[0]
         lat, lon = (best["lat"], best["lon"]) if best else (m["lat"], m["lon"])
         alt = [x for x in m["names"] if x != m["name"]]
         alt += [x for x in EXTRA_KOMMUNE_NAMES.get(n, []) if x not in alt]
@@ -356,8 +361,7 @@ def build() -> dict[str, bytes]:
             "size": str(size[n]), "number_2020": m["old"]})
     assert all(k["name"] for k in kommune_rows)
 
-    postcode_rows, postcode_notes = build_postcodes(kv, placed, polys,
-                                                    kommune_rows)
+    postcode_rows, postcode_notes = build_postcodes(kv, placed, kommune_rows)
 
     place_rows = [{
         "name": t["name"], "alt_names": "|".join(t["alt_names"]),
@@ -382,11 +386,11 @@ def build() -> dict[str, bytes]:
             "postcodes": len(postcode_rows), "postcode_notes": postcode_notes,
         }, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n",
     }
-    files["LOOKUP"] = lookup_yaml(kommune_rows, place_rows)
+    files["LOOKUP"] = lookup_yaml(kommune_rows, place_rows, postcode_rows)
     return files
 
 
-def build_postcodes(kv, placed, polys, kommune_rows):
+def build_postcodes(kv, placed, kommune_rows):
     """GeoNames postcodes (2020 kommune names) -> 2024 kommune + point."""
     by_fylke_name: dict[tuple[str, str], str] = {}
     for old, info in kv.items():
@@ -400,9 +404,6 @@ def build_postcodes(kv, placed, polys, kommune_rows):
         towns_by[(t["kommune"], fold(t["name"]))].append(t)
         for a in t["alt_names"]:
             towns_by[(t["kommune"], fold(a))].append(t)
-    # poststed -> town point inside the 2020 Ålesund area, for the split
-    alesund_towns = {fold(t["name"]): t for t in placed
-                     if t["kommune"] in ("1508", "1580")}
     rows, unmatched, fallback_point = [], [], 0
     seen = set()
     for r in load_postcodes_2020():
@@ -411,7 +412,8 @@ def build_postcodes(kv, placed, polys, kommune_rows):
             continue
         seen.add(code)
         fylke = fylke_alias.get(r["admin_name1"], r["admin_name1"])
-        name2 = fold(r["admin_name2"])
+        # "Våler (Viken)" -> "Våler": the fylke column disambiguates
+        name2 = fold(re.sub(r"\s*\(.*\)", "", r["admin_name2"]))
         old = by_fylke_name.get((fylke, name2))
         if old is None:  # combined forms such as "Guovdageaidnu Kautokeino"
             cands = {o for (f, nm), o in by_fylke_name.items()
@@ -423,7 +425,7 @@ def build_postcodes(kv, placed, polys, kommune_rows):
         new = RENUMBER_2024.get(old, old)
         poststed = r["place_name"].strip()
         if old == ALESUND_2020:
-            new = _alesund_or_haram(poststed, alesund_towns, polys, code)
+            new = _alesund_or_haram(poststed)
         towns = sorted(towns_by.get((new, fold(poststed)), []),
                        key=lambda t: -t["population"])
         if towns:
@@ -440,19 +442,16 @@ def build_postcodes(kv, placed, polys, kommune_rows):
     return rows, notes
 
 
-# Poststeder of 2020 Ålesund that lie in today's Haram (postcode areas
-# 6270-6294: Brattvåg, Hildre, Søvik, Vatne (6283), Storekalvøy, Haramsøy,
-# Kjerstad, Longva, Fjørtoft).  Postcode 6265 Vatne belongs to Skodje's area
-# and therefore to Ålesund (uncertain; see SOURCES.md).
-HARAM_POSTSTEDER = {"brattvag", "hildre", "sovik", "storekalvoy", "haramsoy",
-                    "kjerstad", "longva", "fjortoft"}
-HARAM_POSTCODES_EXTRA = {"6283"}  # 6283 Vatne (Haram side)
+# Poststeder of 2020 Ålesund that lie in today's Haram (the old Haram
+# kommune before 2020: Brattvåg, Hildre, Søvik, Vatne, Storekalvøy, Haramsøy,
+# Kjerstad, Longva, Fjørtoft).  All other 2020-Ålesund poststeder (Ålesund,
+# Ellingsøy, Ørskog, Skodje, Tennfjord, old Sandøy) stay in Ålesund.
+HARAM_POSTSTEDER = {"Brattvåg", "Hildre", "Søvik", "Vatne", "Storekalvøy",
+                    "Haramsøy", "Kjerstad", "Longva", "Fjørtoft"}
 
 
-def _alesund_or_haram(poststed, alesund_towns, polys, code) -> str:
-    if fold(poststed) in HARAM_POSTSTEDER or code in HARAM_POSTCODES_EXTRA:
-        return HARAM_2024
-    return "1508"
+def _alesund_or_haram(poststed: str) -> str:
+    return HARAM_2024 if poststed in HARAM_POSTSTEDER else "1508"
 
 
 def _csv(rows: list[dict]) -> bytes:
@@ -463,10 +462,8 @@ def _csv(rows: list[dict]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def lookup_yaml(kommune_rows, place_rows) -> bytes:
-    """Rasa 3 lookup table `location`: every kommune/town name and alias."""
-    sys.path.insert(0, str(ROOT))
-    from services_catalog.geography import NEVER_PLACE_WORDS
+def lookup_yaml(kommune_rows, place_rows, postcode_rows) -> bytes:
+    """Rasa 3 lookup table `location`: kommune, town and poststed names."""
     names = set()
     for k in kommune_rows:
         names.add(k["name"])
@@ -474,6 +471,7 @@ def lookup_yaml(kommune_rows, place_rows) -> bytes:
     for p in place_rows:
         names.add(p["name"])
         names.update(filter(None, p["alt_names"].split("|")))
+    names.update(r["poststed"] for r in postcode_rows)
     names = {n for n in names if fold(n) not in NEVER_PLACE_WORDS}
     lines = ['version: "3.1"', "nlu:", "- lookup: location", "  examples: |"]
     lines += [f"    - {n}" for n in sorted(names, key=lambda s: (fold(s), s))]

@@ -1,6 +1,7 @@
 """Rasa's own checks on the training data and the test stories."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,12 +15,21 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([RASA, *args], cwd=ROOT, capture_output=True, text=True, timeout=900)
 
 
+def responses_sent_by_actions() -> set[str]:
+    """Rasa's validator cannot see responses that custom actions send."""
+    sources = (ROOT / "actions").glob("*.py")
+    return {name for path in sources for name in re.findall(r'response="(utter_\w+)"', path.read_text())}
+
+
 def test_training_data_validates_without_warnings():
-    result = run("data", "validate", "--domain", "bot/domain", "--data", "data", "--config", "config.yml",
-                 "--fail-on-warnings")
+    result = run("data", "validate", "--domain", "bot/domain", "--data", "data", "--config", "config.yml")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "UserWarning" not in output, output
+    warnings = re.findall(r"UserWarning: (.*)", output)
+    unused = {m for w in warnings for m in re.findall(r"The utterance '(\w+)' is not used in any story or rule", w)}
+    others = [w for w in warnings if "is not used in any story or rule" not in w]
+    assert not others, others
+    assert unused <= responses_sent_by_actions(), unused - responses_sent_by_actions()
 
 
 def test_test_stories_pass(model, tmp_path):

@@ -463,8 +463,8 @@ def oslo() -> list[dict]:
     A = ["kommune:oslo"]
     return [
         service("oslo/gatehospitalet", name="Gatehospitalet", org_key="frelsesarmeen",
-                description="Frelsesarmeens helsetilbud for rusavhengige med store hjelpebehov: pleie med overnatting "
-                            "ved sykdom som ikke krever sykehus, underernæring og utmattelse.",
+                description="Frelsesarmeens helsetilbud i Oslo for rusavhengige som er for syke til å klare seg "
+                            "ute, men ikke trenger sykehus. Gir pleie og hvile med overnatting.",
                 types=["lavterskel-helse"], source=src_seed("002", "004", extra="Inntaksvei ikke verifisert"),
                 areas=A),
         service("oslo/lasso", name="LASSO – lavterskel substitusjonsbehandling",

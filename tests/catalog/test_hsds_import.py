@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from services_catalog.cli import shipped_files
+from services_catalog.db import create_schema, make_engine, session_factory
+from services_catalog.hsds import ImportFailed, import_files
+from services_catalog.models import Service
+
+
+@pytest.fixture
+def session(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    create_schema(make_engine(url))
+    with session_factory(url)() as s:
+        yield s
+
+
+def count(session) -> int:
+    return session.scalar(select(func.count()).select_from(Service))
+
+
+def first_record() -> dict:
+    return json.loads(shipped_files()[0].read_text())["services"][0]
+
+
+def test_shipped_catalogue_imports_and_every_record_has_source_and_date(session):
+    report = import_files(session, shipped_files())
+    session.commit()
+    assert report.services == count(session) > 50
+    for service in session.scalars(select(Service)):
+        assert service.source.strip() and service.assured_date is not None, service.name
+
+
+def test_reimport_is_idempotent(session):
+    import_files(session, shipped_files())
+    session.commit()
+    before = count(session)
+    import_files(session, shipped_files())
+    session.commit()
+    assert count(session) == before
+
+
+def test_a_bad_record_changes_nothing_and_every_problem_is_named(session, tmp_path):
+    good = first_record()
+    bad = dict(good, id="bad-1", status="maybe", assured_date="22.11.2026")
+    bad["attributes"] = [a for a in bad["attributes"] if a["taxonomy_term"]["code"] != "source"]
+    path = tmp_path / "mixed.json"
+    path.write_text(json.dumps({"services": [good, bad]}))
+
+    with pytest.raises(ImportFailed) as failure:
+        import_files(session, [path])
+
+    problems = {(p.record_id, p.field) for p in failure.value.problems}
+    assert ("bad-1", "status") in problems
+    assert ("bad-1", "assured_date") in problems
+    assert ("bad-1", "attributes.source") in problems
+    assert all(p.file == str(path) for p in failure.value.problems)
+    assert count(session) == 0

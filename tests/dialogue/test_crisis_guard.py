@@ -1,0 +1,39 @@
+"""A missed crisis is a defect: test the guard on phrasings it was not trained on."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.crisis import detect_crisis
+from tests.conftest import ROOT
+
+PHRASINGS = yaml.safe_load((ROOT / "tests" / "crisis_phrasings.yml").read_text(encoding="utf-8"))
+CRISES = [(intent, text) for intent in ("crisis_overdose", "crisis_suicidal") for text in PHRASINGS[intent]]
+
+
+@pytest.mark.parametrize("intent,text", CRISES)
+def test_guard_catches_every_crisis_phrasing(intent, text):
+    assert detect_crisis(text) is not None, text
+
+
+@pytest.mark.parametrize("text", PHRASINGS["not_crisis"])
+def test_guard_leaves_ordinary_messages_alone(text):
+    assert detect_crisis(text) is None, text
+
+
+@pytest.fixture(scope="module")
+def agent(model: Path):
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(model))
+
+
+async def test_trained_pipeline_answers_every_crisis_as_a_crisis(agent):
+    missed = []
+    for intent, text in CRISES:
+        parsed = await agent.parse_message(text)
+        if not parsed["intent"]["name"].startswith("crisis_"):
+            missed.append((text, parsed["intent"]["name"]))
+    assert not missed, missed

@@ -1,0 +1,35 @@
+"""Every phone number the bot says must be a catalogue record with a source."""
+from __future__ import annotations
+
+import re
+
+import yaml
+from sqlalchemy import select
+
+from services_catalog.db import open_session
+from services_catalog.models import Phone
+from tests.conftest import ROOT
+
+# Digit runs with single spaces; Norwegian phone numbers have 3, 5, 6 or 8 digits
+# (years and "10 virkedager" do not).
+NUMBER = re.compile(r"(?<!\d)\d(?: ?\d)*(?!\d)")
+PHONE_LENGTHS = {3, 5, 6, 8}
+
+
+def numbers_in_domain() -> set[str]:
+    found: set[str] = set()
+    for path in (ROOT / "bot" / "domain").glob("*.yml"):
+        for variants in (yaml.safe_load(path.read_text()).get("responses") or {}).values():
+            for variant in variants:
+                digits = (n.replace(" ", "") for n in NUMBER.findall(variant.get("text", "")))
+                found |= {d for d in digits if len(d) in PHONE_LENGTHS}
+    return found
+
+
+def test_every_number_in_the_replies_is_in_the_catalogue(catalogue):
+    with open_session() as session:
+        catalogue_numbers = {p.number.replace(" ", "") for p in session.scalars(select(Phone))}
+    said = numbers_in_domain()
+    assert {"113", "116123", "22400040", "91508588"} <= said
+    missing = said - catalogue_numbers
+    assert not missing, f"numbers said by the bot but not in the catalogue: {missing}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from services_catalog.search import Match
 
 MISSING = "–"
+NATIONAL = "Norge"
 
 
 def card_values(match: Match) -> dict[str, str]:
@@ -18,7 +19,7 @@ def card_values(match: Match) -> dict[str, str]:
         "summary": service.description or MISSING,
         "access": service.application_process or MISSING,
         "contact": _contact(match),
-        "distance": _distance(match),
+        "where": _where(match),
         "verified": service.assured_date.strftime("%d.%m.%Y") if service.assured_date else MISSING,
     }
 
@@ -30,8 +31,14 @@ def _contact(match: Match) -> str:
     return ", ".join(numbers + ([website] if website else [])) or MISSING
 
 
-def _distance(match: Match) -> str:
+def _where(match: Match) -> str:
+    """Kommune and distance; "≈" when only the kommune centre is known."""
+    if match.national:
+        return NATIONAL
     if match.distance_km is None:
-        return MISSING
+        return match.kommune_name or MISSING
     rounded = f"{match.distance_km:.1f}" if match.distance_km < 10 else f"{match.distance_km:.0f}"
-    return f"≈ {rounded} km" if match.approximate else f"{rounded} km"
+    if match.approximate and match.local and match.distance_km < 1:
+        return match.kommune_name or MISSING
+    distance = f"≈ {rounded} km" if match.approximate else f"{rounded} km"
+    return f"{match.kommune_name}, {distance}" if match.kommune_name else distance

@@ -17,6 +17,10 @@ from services_catalog.geography import Gazetteer, Kommune
 from services_catalog.models import Service, ServiceArea, ServiceTypeLink
 
 
+# Beyond this a service in another kommune is no longer "near"; national ones are offered instead.
+NEARBY_KM = 100.0
+
+
 @dataclass(frozen=True)
 class Query:
     """Without a kommune only national services can fit, so only they are returned."""
@@ -24,7 +28,8 @@ class Query:
     types: frozenset[str]
     kommune: Kommune | None = None
     point: tuple[float, float] | None = None
-    include_national: bool = False
+    include_national: bool = True
+    max_km: float = NEARBY_KM
     limit: int = 3
 
 
@@ -34,6 +39,7 @@ class Match:
     distance_km: float | None
     approximate: bool
     local: bool
+    kommune_name: str | None = None
 
     @property
     def national(self) -> bool:
@@ -51,9 +57,15 @@ def find_services(session: Session, query: Query, gazetteer: Gazetteer) -> list[
     if query.kommune is None:
         kept = [m for m in matches if m.national]
     else:
-        kept = [m for m in matches if query.include_national or not m.national]
+        kept = [m for m in matches if _near_enough(m, query)]
     kept.sort(key=_rank)
     return kept[: query.limit]
+
+
+def _near_enough(match: Match, query: Query) -> bool:
+    if match.national:
+        return query.include_national
+    return match.local or (match.distance_km is not None and match.distance_km <= query.max_km)
 
 
 def _rank(match: Match) -> tuple[bool, bool, float]:
@@ -64,8 +76,8 @@ def _rank(match: Match) -> tuple[bool, bool, float]:
 def _match(service: Service, query: Query, gazetteer: Gazetteer) -> Match:
     point = query.point or ((query.kommune.lat, query.kommune.lon) if query.kommune else None)
     local = query.kommune is not None and _serves(service.service_areas, query.kommune)
-    distance, approximate = _distance(service, point, gazetteer)
-    return Match(service=service, distance_km=distance, approximate=approximate, local=local)
+    distance, approximate, kommune_name = _distance(service, point, gazetteer)
+    return Match(service, distance, approximate, local, kommune_name)
 
 
 def _serves(areas: Iterable[ServiceArea], kommune: Kommune) -> bool:
@@ -78,21 +90,25 @@ def _serves(areas: Iterable[ServiceArea], kommune: Kommune) -> bool:
 
 def _distance(
     service: Service, point: tuple[float, float] | None, gazetteer: Gazetteer
-) -> tuple[float | None, bool]:
-    if point is None:
-        return None, False
+) -> tuple[float | None, bool, str | None]:
+    """Distance in km, whether it is only to a kommune centre, and that kommune's name."""
     exact = [
         (sal.location.latitude, sal.location.longitude)
         for sal in service.service_at_locations
         if sal.location.latitude is not None and sal.location.longitude is not None
     ]
     if exact:
-        return min(geodesic(point, p).km for p in exact), False
-    centres = [
-        (k.lat, k.lon)
-        for area in service.service_areas
+        nearest = min(exact, key=lambda p: geodesic(point, p).km if point else 0.0)
+        kommune = gazetteer.kommune_at(*nearest)
+        distance = geodesic(point, nearest).km if point else None
+        return distance, False, kommune.name if kommune else None
+    kommuner = [
+        k for area in service.service_areas
         if area.scope == "kommune" and (k := gazetteer.kommune(area.code)) is not None
     ]
-    if centres:
-        return min(geodesic(point, p).km for p in centres), True
-    return None, False
+    if not kommuner:
+        return None, False, None
+    if point is None:
+        return None, True, kommuner[0].name
+    nearest = min(kommuner, key=lambda k: geodesic(point, (k.lat, k.lon)).km)
+    return geodesic(point, (nearest.lat, nearest.lon)).km, True, nearest.name

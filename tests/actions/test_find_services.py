@@ -28,7 +28,7 @@ async def test_need_and_place_in_one_message_gives_local_services(catalogue, dis
     assert found, "expected at least one service card"
     for card in found:
         assert card["name"] and card["contact"] and card["verified"] != "–"
-        assert card["distance"].endswith("km")
+        assert card["where"].startswith("Bergen") or card["where"] == "Norge"
     assert responses(dispatcher)[-1] == "utter_national_helpline"
     assert {"event": "slot", "name": "need", "value": "seek_help_self", "timestamp": None} in events
 
@@ -63,7 +63,7 @@ async def test_declining_to_say_where_gives_national_help(catalogue, dispatcher,
     await ActionFindServices().run(dispatcher, tracker_for("deny", "vil ikke si", need="seek_help_self"), {})
     assert responses(dispatcher)[0] == "utter_location_declined"
     found = cards(dispatcher)
-    assert found and all(card["distance"] == "–" for card in found)
+    assert found and all(card["where"] == "Norge" for card in found)
 
 
 async def test_opioid_use_leads_to_substitution(catalogue, dispatcher, tracker_for):
@@ -73,3 +73,25 @@ async def test_opioid_use_leads_to_substitution(catalogue, dispatcher, tracker_f
     )
     events = await ActionFindServices().run(dispatcher, tracker, {})
     assert {"event": "slot", "name": "need", "value": "ask_substitution", "timestamp": None} in events
+
+
+async def test_relative_far_from_other_cities_gets_local_and_national_not_distant_kommuner(
+    catalogue, dispatcher, tracker_for
+):
+    tracker = tracker_for(
+        "seek_help_relative", "mamma drikker, vi bor i Romsa",
+        entities=[{"entity": "location", "value": "Romsa"}], location="Romsa",
+    )
+    await ActionFindServices().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["place"] == "Tromsø"
+    wheres = [card["where"] for card in cards(dispatcher)]
+    assert wheres and all(w.startswith("Tromsø") or w == "Norge" for w in wheres), wheres
+
+
+async def test_a_town_inside_a_kommune_gets_an_approximate_distance(catalogue, dispatcher, tracker_for):
+    tracker = tracker_for(
+        "seek_help_self", "bor på Nesttun", entities=[{"entity": "location", "value": "Nesttun"}], location="Nesttun",
+    )
+    await ActionFindServices().run(dispatcher, tracker, {})
+    local = [card["where"] for card in cards(dispatcher) if card["where"].startswith("Bergen")]
+    assert local and all("≈" in w and w.endswith("km") for w in local), local

@@ -123,16 +123,9 @@ def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service 
     if not properties.get(Property.SOURCE):
         problem("attributes.source", "every record must say where it comes from")
     service = Service(
-        id=obj.get("id"),
-        name=obj.get("name"),
-        alternate_name=obj.get("alternate_name"),
-        description=obj.get("description"),
-        url=obj.get("url"),
-        email=obj.get("email"),
+        **_pick(obj, "id", "name", "alternate_name", "description", "url", "email", "application_process",
+                "fees_description", "eligibility_description"),
         status=status,
-        application_process=obj.get("application_process"),
-        fees_description=obj.get("fees_description"),
-        eligibility_description=obj.get("eligibility_description"),
         minimum_age=_integer(obj.get("minimum_age"), "minimum_age", problem),
         maximum_age=_integer(obj.get("maximum_age"), "maximum_age", problem),
         assured_date=_date(obj.get("assured_date"), "assured_date", problem, required=True),
@@ -198,22 +191,14 @@ def _service_type_attributes(attributes: list[Any], problem) -> list[dict[str, A
 def _phone(obj: dict[str, Any], problem) -> Phone:
     if not _text(obj.get("number")):
         problem("phones.number", "required")
-    return Phone(id=obj.get("id"), number=obj.get("number"), type=obj.get("type"), description=obj.get("description"))
+    return Phone(**_pick(obj, "id", "number", "type", "description"))
 
 
 def _schedule(obj: dict[str, Any], problem) -> Schedule:
     for key in ("opens_at", "closes_at"):
         if obj.get(key) and not re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", obj[key]):
             problem(f"schedules.{key}", "must be HH:MM")
-    return Schedule(
-        id=obj.get("id"),
-        freq=obj.get("freq"),
-        byday=obj.get("byday"),
-        opens_at=obj.get("opens_at"),
-        closes_at=obj.get("closes_at"),
-        timezone=obj.get("timezone"),
-        description=obj.get("description"),
-    )
+    return Schedule(**_pick(obj, "id", "freq", "byday", "opens_at", "closes_at", "timezone", "description"))
 
 
 def _area(obj: dict[str, Any], problem) -> ServiceArea:
@@ -245,6 +230,11 @@ def _service_at_location(obj: dict[str, Any], problem) -> ServiceAtLocation:
             city=address.get("city"),
         ),
     )
+
+
+def _pick(obj: dict[str, Any], *names: str) -> dict[str, Any]:
+    """HSDS and our columns share names, so plain fields copy across as they are."""
+    return {name: obj.get(name) for name in names}
 
 
 def _text(value: Any) -> bool:

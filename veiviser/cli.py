@@ -21,8 +21,10 @@ def run(args: argparse.Namespace) -> int:
     stack = supervisor.start(ports, args.model)
     print(f"\n  Chat page:   {stack.web_url}\n  Rasa REST:   {stack.rasa_url}/webhooks/rest/webhook\n")
     print("Press Ctrl-C to stop.")
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # after spawning: children must not inherit it
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        signal.sigwait(stop_signals)
     finally:
         print("\nStopping...")
         supervisor.stop(stack)

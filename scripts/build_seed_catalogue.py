@@ -3,7 +3,7 @@
 
 Re-run from the repository root (standard library only, no arguments):
 
-    python services_catalog/data/catalogue/_build_seed.py
+    python scripts/build_seed_catalogue.py
 
 It (re)writes national.json and one <city>.json per city in this folder.
 All ids are uuid5(NAMESPACE_URL, "veiviser:" + slug), so re-running gives
@@ -30,7 +30,7 @@ import json
 import uuid
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "services_catalog" / "data" / "catalogue"
 ASSURED = "2026-11-22"  # date the stated facts were checked against DOMAIN.md / seeds
 
 

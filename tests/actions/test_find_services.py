@@ -95,3 +95,21 @@ async def test_a_town_inside_a_kommune_gets_an_approximate_distance(catalogue, d
     await ActionFindServices().run(dispatcher, tracker, {})
     local = [card["where"] for card in cards(dispatcher) if card["where"].startswith("Bergen")]
     assert local and all("≈" in w and w.endswith("km") for w in local), local
+
+
+def test_card_values_fill_every_placeholder_of_the_card_response(catalogue, tracker_for):
+    import re
+
+    import yaml
+
+    from actions.cards import card_values
+    from services_catalog.db import open_session
+    from services_catalog.geography import Gazetteer
+    from services_catalog.search import Query, find_services
+    from tests.conftest import ROOT
+
+    domain = yaml.safe_load((ROOT / "bot" / "domain" / "help.yml").read_text())
+    template = domain["responses"]["utter_service_card"][0]["text"]
+    with open_session() as session:
+        match = find_services(session, Query(types=frozenset({"hjelpetelefon"})), Gazetteer.load())[0]
+    assert set(re.findall(r"{(\w+)}", template)) == set(card_values(match))

@@ -53,8 +53,13 @@ def test_thin_slice(stack):
     assert "Bergen" in replies[0]
     cards = [r for r in replies if "Sist kontrollert" in r]
     assert cards, replies
-    assert any("km" in card for card in cards), replies
+    assert all("Hvor: Bergen" in card or "Hvor: Norge" in card for card in cards), cards
     assert "915 08588" in replies[-1]
+
+
+def test_a_place_inside_a_kommune_gets_a_distance(stack):
+    replies = say(stack, str(uuid.uuid4()), "trenger hjelp med rusen, bor på Nesttun")
+    assert any("Hvor: Bergen, ≈" in r and "km" in r for r in replies), replies
 
 
 def test_overdose_gets_113_first_even_mid_conversation(stack):

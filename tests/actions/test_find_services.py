@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+import re
+
+import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.cards import card_values
 from actions.find_services import ActionFindServices
+from services_catalog.db import open_session
+from services_catalog.geography import Gazetteer
+from services_catalog.search import Query, find_services
+from tests.conftest import ROOT
 
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
@@ -98,16 +106,6 @@ async def test_a_town_inside_a_kommune_gets_an_approximate_distance(catalogue, d
 
 
 def test_card_values_fill_every_placeholder_of_the_card_response(catalogue, tracker_for):
-    import re
-
-    import yaml
-
-    from actions.cards import card_values
-    from services_catalog.db import open_session
-    from services_catalog.geography import Gazetteer
-    from services_catalog.search import Query, find_services
-    from tests.conftest import ROOT
-
     domain = yaml.safe_load((ROOT / "bot" / "domain" / "help.yml").read_text())
     template = domain["responses"]["utter_service_card"][0]["text"]
     with open_session() as session:

@@ -16,13 +16,17 @@ NUMBER = re.compile(r"(?<!\d)\d(?: ?\d)*(?!\d)")
 PHONE_LENGTHS = {3, 5, 6, 8}
 
 
+def phone_numbers(text: str) -> set[str]:
+    digits = (n.replace(" ", "") for n in NUMBER.findall(text))
+    return {d for d in digits if len(d) in PHONE_LENGTHS}
+
+
 def numbers_in_domain() -> set[str]:
     found: set[str] = set()
     for path in (ROOT / "bot" / "domain").glob("*.yml"):
         for variants in (yaml.safe_load(path.read_text()).get("responses") or {}).values():
             for variant in variants:
-                digits = (n.replace(" ", "") for n in NUMBER.findall(variant.get("text", "")))
-                found |= {d for d in digits if len(d) in PHONE_LENGTHS}
+                found |= phone_numbers(variant.get("text", ""))
     return found
 
 
@@ -33,3 +37,12 @@ def test_every_number_in_the_replies_is_in_the_catalogue(catalogue):
     assert {"113", "116123", "22400040", "91508588"} <= said
     missing = said - catalogue_numbers
     assert not missing, f"numbers said by the bot but not in the catalogue: {missing}"
+
+
+def test_the_chat_page_offline_fallback_only_gives_catalogued_numbers(catalogue):
+    """The page shows these when the server cannot be reached, so they must be right too."""
+    with open_session() as session:
+        catalogue_numbers = {p.number.replace(" ", "") for p in session.scalars(select(Phone))}
+    said = phone_numbers((ROOT / "web" / "chat" / "chat.js").read_text())
+    assert "113" in said
+    assert said <= catalogue_numbers, said - catalogue_numbers

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from services_catalog.db import create_schema, make_engine, session_factory
+from services_catalog.db import migrate, make_engine, session_factory
 from services_catalog.hsds import ImportFailed, import_files
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data" / "catalogue"
@@ -20,7 +20,7 @@ def build(db_path: Path) -> int:
     tmp = db_path.with_suffix(".building")
     tmp.unlink(missing_ok=True)
     url = f"sqlite:///{tmp}"
-    create_schema(make_engine(url))
+    migrate(make_engine(url))
     with session_factory(url)() as session:
         try:
             report = import_files(session, shipped_files())

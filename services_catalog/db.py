@@ -4,11 +4,11 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
-
-from services_catalog.models import Base
 
 DEFAULT_URL = "sqlite:///var/catalogue.sqlite"
 URL_SETTING = "VEIVISER_CATALOG_URL"
@@ -32,8 +32,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` with Alembic, so SQLite and PostgreSQL get the same steps."""
+    config = Config()
+    config.set_main_option("script_location", "services_catalog:migrations")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
 
 
 @lru_cache(maxsize=4)

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from sqlalchemy.orm import Session
 
+from services_catalog.geography import Gazetteer
 from services_catalog.models import (
     Language,
     Location,
@@ -26,6 +27,7 @@ from services_catalog.models import (
     ServiceAtLocation,
     ServiceTypeLink,
 )
+from services_catalog.points import refresh_points
 from services_catalog.taxonomy import (
     BOOLEAN_PROPERTIES,
     PROPERTY_TAXONOMY,
@@ -96,8 +98,9 @@ def import_files(session: Session, paths: Iterable[Path]) -> ImportReport:
     if report.problems:
         raise ImportFailed(report.problems)
     with session.begin_nested() if session.in_transaction() else session.begin():
-        for service in records:
-            session.merge(service)
+        merged = [session.merge(service) for service in records]
+        session.flush()
+        refresh_points(session, merged, Gazetteer.load())
     report.services = len(records)
     return report
 
@@ -198,7 +201,11 @@ def _schedule(obj: dict[str, Any], problem) -> Schedule:
     for key in ("opens_at", "closes_at"):
         if obj.get(key) and not re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", obj[key]):
             problem(f"schedules.{key}", "must be HH:MM")
-    return Schedule(**_pick(obj, "id", "freq", "byday", "opens_at", "closes_at", "timezone", "description"))
+    return Schedule(
+        **_pick(obj, "id", "freq", "byday", "opens_at", "closes_at", "timezone", "description"),
+        valid_from=_date(obj.get("valid_from"), "schedules.valid_from", problem),
+        valid_to=_date(obj.get("valid_to"), "schedules.valid_to", problem),
+    )
 
 
 def _area(obj: dict[str, Any], problem) -> ServiceArea:

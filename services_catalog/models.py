@@ -7,7 +7,7 @@ Written in the 2.0 style that SQLAlchemy 1.4 (pinned by Rasa) already runs.
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -51,6 +51,7 @@ class Service(Base):
     accepts_lar = Column(Boolean)
     for_relatives = Column(Boolean)
     right_to_choose = Column(Boolean)
+    open_on_holidays = Column(Boolean)
     wait_weeks = Column(Float)
     wait_measured = Column(Date)
     source = Column(Text, nullable=False)
@@ -64,6 +65,7 @@ class Service(Base):
     service_at_locations = relationship(
         "ServiceAtLocation", cascade="all, delete-orphan", lazy="selectin"
     )
+    points = relationship("ServicePoint", cascade="all, delete-orphan", lazy="noload")
 
     @property
     def type_codes(self) -> list[str]:
@@ -127,6 +129,8 @@ class Schedule(Base):
     opens_at = Column(String(8))
     closes_at = Column(String(8))
     timezone = Column(String(32))
+    valid_from = Column(Date)
+    valid_to = Column(Date)
     description = Column(Text)
 
 
@@ -154,3 +158,23 @@ class Language(Base):
     service_id = Column(String(36), ForeignKey("service.id"), index=True)
     name = Column(Text)
     code = Column(String(8))
+
+
+class ServicePoint(Base):
+    """Search index, not HSDS: where on the map a service can be found.
+
+    Rebuilt from locations and service areas on every import. A service with
+    a verified address gets its coordinates; one known only by the kommuner
+    it serves gets their centres, flagged approximate, so that a bounding-box
+    query on one index finds both without inventing an address.
+    """
+
+    __tablename__ = "service_point"
+    __table_args__ = (Index("ix_service_point_lat_lon", "latitude", "longitude"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    service_id = Column(String(36), ForeignKey("service.id"), index=True, nullable=False)
+    latitude = Column(Float, nullable=False)
+    longitude = Column(Float, nullable=False)
+    kommune_number = Column(String(4), index=True)
+    approximate = Column(Boolean, nullable=False)

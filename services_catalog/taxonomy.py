@@ -76,6 +76,7 @@ class Property(str, Enum):
     ACCEPTS_LAR = "accepts-lar"
     FOR_RELATIVES = "for-relatives"
     RIGHT_TO_CHOOSE = "right-to-choose"
+    OPEN_ON_HOLIDAYS = "open-on-holidays"
     WAIT_WEEKS = "wait-weeks"
     WAIT_MEASURED = "wait-measured"
     SOURCE = "source"
@@ -90,6 +91,7 @@ BOOLEAN_PROPERTIES = (
     Property.ACCEPTS_LAR,
     Property.FOR_RELATIVES,
     Property.RIGHT_TO_CHOOSE,
+    Property.OPEN_ON_HOLIDAYS,
 )
 
 

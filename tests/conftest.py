@@ -1,11 +1,17 @@
 """Shared fixtures: a real catalogue built from the shipped data, the trained model."""
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from services_catalog import cli as catalog_cli
+from services_catalog.db import make_engine, migrate, session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "veiviser.tar.gz"
@@ -31,3 +37,40 @@ def model() -> Path:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run the tests with `make test`, which trains it.")
     return MODEL
+
+
+POSTGRES_ADMIN_URL = os.environ.get("VEIVISER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_catalogue_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A freshly migrated, empty catalogue on each engine the product supports.
+
+    PostgreSQL runs where a server is reachable (CI has one); elsewhere those
+    cases skip and say why.
+    """
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'catalogue.sqlite'}"
+        migrate(make_engine(url))
+        yield url
+        return
+    yield from _temporary_postgres_database()
+
+
+def _temporary_postgres_database() -> Iterator[str]:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    name = f"veiviser_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {error.orig}")
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        migrate(make_engine(url))
+        yield url
+    finally:
+        session_factory.cache_clear()  # close pools before dropping the database
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

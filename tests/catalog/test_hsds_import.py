@@ -7,16 +7,14 @@ import pytest
 from sqlalchemy import func, select
 
 from services_catalog.cli import shipped_files
-from services_catalog.db import create_schema, make_engine, session_factory
+from services_catalog.db import session_factory
 from services_catalog.hsds import ImportFailed, import_files
 from services_catalog.models import Service
 
 
 @pytest.fixture
-def session(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
-    create_schema(make_engine(url))
-    with session_factory(url)() as s:
+def session(empty_catalogue_url: str):
+    with session_factory(empty_catalogue_url)() as s:
         yield s
 
 

@@ -1,0 +1,16 @@
+"""Alembic environment: migrates whatever engine `services_catalog.db.migrate` hands over."""
+from __future__ import annotations
+
+from alembic import context
+
+from services_catalog.models import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -4,6 +4,8 @@ from __future__ import annotations
 from services_catalog.taxonomy import ServiceType as T
 
 GENERAL_NEED = "seek_help_self"
+# How every screening slot records "vil ikke si" (the domain's slot mappings use the same word).
+UNSAID = "unsaid"
 
 NEEDS: dict[str, tuple[T, ...]] = {
     "seek_help_self": (T.KOMMUNAL_RUSTJENESTE, T.LAVTERSKEL_HELSE, T.TSB_POLIKLINIKK),
@@ -15,6 +17,10 @@ NEEDS: dict[str, tuple[T, ...]] = {
     "ask_housing": (T.BOLIG, T.VARESTED),
 }
 
+# Needs that say little about what kind of help fits; a more specific need replaces them,
+# and only for them is the substance worth asking about.
+GENERAL_NEEDS = frozenset({"seek_help_self", "seek_help_relative"})
+
 # Opioid use changes the answer: substitution treatment comes first.
 OPIOIDS = {"opioider", "heroin", "metadon", "buprenorfin"}
 
@@ -23,6 +29,20 @@ def need_for(intent: str | None, substance: str | None, previous: str | None) ->
     """The need to search for: this turn's intent, else the one already given."""
     if intent in NEEDS:
         return intent
-    if intent == "inform_substance" and substance and substance.lower() in OPIOIDS:
+    if intent == "inform_substance" and uses_opioids(substance):
         return "ask_substitution"
     return previous or GENERAL_NEED
+
+
+def uses_opioids(substance: str | None) -> bool:
+    return bool(substance) and substance.lower() in OPIOIDS
+
+
+def types_for(need: str, substance: str | None, for_whom: str | None) -> frozenset[T]:
+    """Service types to search: the need's, plus substitution for opioids and support for relatives."""
+    types = set(NEEDS.get(need, NEEDS[GENERAL_NEED]))
+    if need in GENERAL_NEEDS and uses_opioids(substance):
+        types |= set(NEEDS["ask_substitution"])
+    if for_whom == "relative":
+        types.add(T.PARORENDE)
+    return frozenset(types)

@@ -1,0 +1,63 @@
+"""validate_screening_form: asks only what the user has not said and what changes the answer.
+
+The questions themselves (utter_ask_<slot>) and their buttons are in the
+domain; this adapter decides which are needed and checks the answers.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.needs import GENERAL_NEED, GENERAL_NEEDS, NEEDS, UNSAID, uses_opioids
+from services_catalog.geography import Gazetteer
+
+
+class ValidateScreeningForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_screening_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The substance is asked only where it can change the services shown."""
+        need = tracker.get_slot("need")
+        return [slot for slot in domain_slots if slot != "substance" or need in GENERAL_NEEDS]
+
+    async def extract_need(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A specific need replaces a general one; a general one never overwrites a specific one."""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        current = tracker.get_slot("need")
+        asked = tracker.get_slot("requested_slot") == "need"
+        if intent in NEEDS and (current is None or asked or intent not in GENERAL_NEEDS):
+            return {"need": intent}
+        if intent == "inform_substance" and uses_opioids(tracker.get_slot("substance")):
+            if current is None or current in GENERAL_NEEDS:
+                return {"need": "ask_substitution"}
+        if intent == "deny" and asked:
+            return {"need": GENERAL_NEED}
+        return {}
+
+    async def validate_location(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value == UNSAID or (isinstance(value, str) and Gazetteer.load().resolve(value)):
+            return {"location": value}
+        dispatcher.utter_message(response="utter_place_unknown", location=value)
+        return {"location": None}
+
+    async def validate_priorities(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Keep every priority given so far, in order, once; "unsaid" only when nothing else was."""
+        given = [value] if isinstance(value, str) else list(value or [])
+        real = list(dict.fromkeys(p for p in given if p != UNSAID))
+        return {"priorities": real or [UNSAID]}

@@ -1,0 +1,46 @@
+"""Adds the screening cues of bot/cues.py to each message as entities.
+
+Entities, not slots, because Rasa's slot mappings then fill the screening
+form from them like from any other entity, and tests can see them in the
+parse result.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.cues import read_cues
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class CueExtractor(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CueExtractor":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            entities = message.get(ENTITIES) or []
+            names_a_relation = any(e.get("entity") == "relation" for e in entities)
+            cues = read_cues(message.get(TEXT) or "", names_a_relation)
+            found = [("for_whom", cues.for_whom), ("age", cues.age), ("language", cues.language)]
+            found += [("priority", priority) for priority in cues.priorities]
+            entities = entities + [_entity(name, value) for name, value in found if value is not None]
+            message.set(ENTITIES, entities, add_to_output=True)
+        return messages
+
+
+def _entity(name: str, value: object) -> dict[str, Any]:
+    return {"entity": name, "value": value, "confidence_entity": 1.0, "extractor": CueExtractor.__name__}

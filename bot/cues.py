@@ -1,0 +1,87 @@
+"""Deterministic screening cues: who the help is for, what matters, age and language.
+
+The screening form skips any question these answer. They are plain Python over
+the patterns in bot/screening_cues.yml, so a new phrasing is one line of data.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.crisis import normalise
+
+CUES_FILE = Path(__file__).resolve().parent / "screening_cues.yml"
+ADULT_AGE = 18
+# Order matters: staff and relative outrank the first person ("jeg er bekymret for sønnen min").
+FOR_WHOM_ORDER = ("staff", "relative", "self")
+
+
+@dataclass(frozen=True)
+class Cues:
+    for_whom: str | None
+    priorities: tuple[str, ...]
+    age: int | None
+    language: str | None
+
+
+@lru_cache(maxsize=1)
+def _spec() -> dict[str, Any]:
+    return yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[dict[str, re.Pattern[str]], dict[str, re.Pattern[str]], list[re.Pattern[str]]]:
+    spec = _spec()
+    joined = lambda patterns: re.compile("|".join(f"(?:{p})" for p in patterns))  # noqa: E731
+    for_whom = {who: joined(spec["for_whom"][who]) for who in FOR_WHOM_ORDER}
+    priority = {name: joined(patterns) for name, patterns in spec["priority"].items()}
+    return for_whom, priority, [re.compile(p) for p in spec["age"]]
+
+
+def read_cues(text: str, names_a_relation: bool = False) -> Cues:
+    normalised = normalise(text)
+    for_whom_patterns, priority_patterns, age_patterns = _patterns()
+    age = _age(normalised, age_patterns)
+    priorities = [name for name, pattern in priority_patterns.items() if pattern.search(normalised)]
+    if age is not None and age < ADULT_AGE and "youth" not in priorities:
+        priorities.append("youth")
+    return Cues(
+        for_whom=_for_whom(normalised, for_whom_patterns, names_a_relation),
+        priorities=tuple(priorities),
+        age=age,
+        language=detect_language(normalised),
+    )
+
+
+def _for_whom(text: str, patterns: dict[str, re.Pattern[str]], names_a_relation: bool) -> str | None:
+    if patterns["staff"].search(text):
+        return "staff"
+    if names_a_relation or patterns["relative"].search(text):
+        return "relative"
+    return "self" if patterns["self"].search(text) else None
+
+
+def _age(text: str, patterns: list[re.Pattern[str]]) -> int | None:
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match and 5 <= int(match.group(1)) <= 99:
+            return int(match.group(1))
+    return None
+
+
+def detect_language(text: str) -> str | None:
+    """"en" or "nb" when the message's words say so clearly; None keeps the language as it was."""
+    words = re.findall(r"[\w']+", normalise(text))
+    markers = _spec()["language"]
+    english = sum(word in markers["en"] for word in words)
+    norwegian = sum(word in markers["nb"] for word in words)
+    if english > norwegian:
+        return "en"
+    if norwegian > english:
+        return "nb"
+    return None

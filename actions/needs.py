@@ -17,8 +17,8 @@ NEEDS: dict[str, tuple[T, ...]] = {
     "ask_housing": (T.BOLIG, T.VARESTED),
 }
 
-# Needs that say little about what kind of help fits; a more specific need replaces them,
-# and only for them is the substance worth asking about.
+# Needs that say little about what kind of help fits: a more specific need replaces them,
+# and opioid use adds substitution treatment to them.
 GENERAL_NEEDS = frozenset({"seek_help_self", "seek_help_relative"})
 
 # Opioid use changes the answer: substitution treatment comes first.

@@ -1,7 +1,8 @@
-"""validate_screening_form: asks only what the user has not said and what changes the answer.
+"""validate_screening_form: fills the need from what was said and checks the place.
 
 The questions themselves (utter_ask_<slot>) and their buttons are in the
-domain; this adapter decides which are needed and checks the answers.
+domain. The need has no entity of its own: it is read from the intent, and a
+vague "I need help" must not overwrite a specific "detox" said earlier.
 """
 from __future__ import annotations
 
@@ -18,17 +19,6 @@ from services_catalog.geography import Gazetteer
 class ValidateScreeningForm(FormValidationAction):
     def name(self) -> str:
         return "validate_screening_form"
-
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        """The substance is asked only where it can change the services shown."""
-        need = tracker.get_slot("need")
-        return [slot for slot in domain_slots if slot != "substance" or need in GENERAL_NEEDS]
 
     async def extract_need(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -53,11 +43,3 @@ class ValidateScreeningForm(FormValidationAction):
             return {"location": value}
         dispatcher.utter_message(response="utter_place_unknown", location=value)
         return {"location": None}
-
-    async def validate_priorities(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Keep every priority given so far, in order, once; "unsaid" only when nothing else was."""
-        given = [value] if isinstance(value, str) else list(value or [])
-        real = list(dict.fromkeys(p for p in given if p != UNSAID))
-        return {"priorities": real or [UNSAID]}

@@ -1,0 +1,52 @@
+"""The screening form's adapter: what it fills from a turn, and what it refuses."""
+from __future__ import annotations
+
+import pytest
+
+from actions.needs import UNSAID, types_for
+from actions.screening import ValidateScreeningForm
+from services_catalog.taxonomy import ServiceType
+
+FORM = ValidateScreeningForm()
+
+
+@pytest.mark.parametrize(
+    "intent,current,requested,expected",
+    [
+        ("ask_detox", None, None, "ask_detox"),
+        ("ask_detox", "seek_help_self", None, "ask_detox"),  # specific replaces general
+        ("seek_help_self", "ask_detox", None, None),  # general never overwrites specific
+        ("seek_help_self", "ask_detox", "need", "seek_help_self"),  # ...unless it answers the question
+        ("deny", None, "need", "seek_help_self"),  # "vet ikke" still gets help
+        ("deny", None, "location", None),
+        ("greet", None, "need", None),
+    ],
+)
+async def test_need_comes_from_the_intent(dispatcher, tracker_for, intent, current, requested, expected):
+    tracker = tracker_for(intent, need=current, requested_slot=requested)
+    assert await FORM.extract_need(dispatcher, tracker, {}) == ({"need": expected} if expected else {})
+
+
+async def test_opioids_turn_a_general_need_into_substitution(dispatcher, tracker_for):
+    tracker = tracker_for("inform_substance", need="seek_help_self", substance="heroin")
+    assert await FORM.extract_need(dispatcher, tracker, {}) == {"need": "ask_substitution"}
+
+
+@pytest.mark.parametrize("said", ["Bergen", "bergn", "Romsa", "5003", UNSAID])
+async def test_known_places_and_unsaid_are_accepted_silently(dispatcher, tracker_for, said):
+    result = await FORM.validate_location(said, dispatcher, tracker_for("inform_location"), {})
+    assert result == {"location": said}
+    assert dispatcher.messages == []
+
+
+async def test_an_unknown_place_is_refused_and_the_user_told(dispatcher, tracker_for):
+    result = await FORM.validate_location("Atlantis", dispatcher, tracker_for("inform_location"), {})
+    assert result == {"location": None}
+    assert dispatcher.messages[0]["response"] == "utter_place_unknown"
+    assert dispatcher.messages[0]["location"] == "Atlantis"
+
+
+def test_relatives_always_get_support_for_themselves_and_opioids_add_substitution():
+    assert ServiceType.PARORENDE in types_for("ask_detox", None, "relative")
+    assert ServiceType.LAR in types_for("seek_help_self", "heroin", "self")
+    assert ServiceType.LAR not in types_for("ask_housing", "heroin", "self")

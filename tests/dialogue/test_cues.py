@@ -11,6 +11,7 @@ from bot.cues import read_cues
     [
         ("jeg trenger hjelp med rusen min", "self"),
         ("eg treng hjelp", "self"),
+        ("trenger hjelp med rusen, bor på Nesttun", "self"),  # SMS drops the subject
         ("I need help with heroin", "self"),
         ("jeg er bekymret for sønnen min", "relative"),
         ("my daughter drinks too much", "relative"),

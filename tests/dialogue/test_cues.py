@@ -17,6 +17,7 @@ from bot.cues import read_cues
         ("my daughter drinks too much", "relative"),
         ("jeg jobber i NAV og har en bruker som trenger LAR", "staff"),
         ("I work as a nurse and my patient needs detox", "staff"),
+        ("jeg spør i jobben", "staff"),
         ("avrusning i Oslo", None),  # a preposition is not a person
         ("Bergen", None),
     ],

@@ -1,14 +1,34 @@
-"""`veiviser catalog ...`: build and maintain the catalogue from the terminal."""
+"""`veiviser catalog ...`: the staff quick lookup and catalogue upkeep from a terminal.
+
+Tables by default, `--json` for scripts. Bad arguments exit with 2 and say
+what was wrong; a record that does not exist exits with 1.
+"""
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, Callable
 
-from services_catalog.db import migrate, make_engine, session_factory
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from tabulate import tabulate
+
+from services_catalog.db import catalogue_url, make_engine, migrate, open_session, session_factory
 from services_catalog.hsds import ImportFailed, import_files
+from services_catalog.models import Service
+from services_catalog.taxonomy import BOOLEAN_PROPERTIES, column_name
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data" / "catalogue"
+BAD_ARGUMENTS, NOT_FOUND = 2, 1
+DURATION_UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+class UsageError(Exception):
+    """Input the user can fix; printed without a traceback, exit code 2."""
 
 
 def shipped_files() -> list[Path]:
@@ -16,7 +36,7 @@ def shipped_files() -> list[Path]:
 
 
 def build(db_path: Path) -> int:
-    """Rebuild the embedded SQLite catalogue from the shipped HSDS files."""
+    """Rebuild the embedded SQLite catalogue from the shipped HSDS files, atomically."""
     tmp = db_path.with_suffix(".building")
     tmp.unlink(missing_ok=True)
     url = f"sqlite:///{tmp}"
@@ -34,9 +54,144 @@ def build(db_path: Path) -> int:
     return 0
 
 
+def import_command(args: argparse.Namespace) -> int:
+    missing = [str(p) for p in args.files if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(missing)}")
+    migrate(make_engine(args.url))
+    with open_session(args.url) as session:
+        try:
+            report = import_files(session, args.files, progress=None if args.progress else False)
+        except ImportFailed as failure:
+            print(f"Nothing was imported: {len(failure.problems)} problem(s).", file=sys.stderr)
+            print(failure, file=sys.stderr)
+            return 1
+        session.commit()
+    print(f"Imported {report.services} services into {_safe_url(args.url)}")
+    return 0
+
+
+def show_command(args: argparse.Namespace) -> int:
+    with open_session(args.url) as session:
+        service = session.get(Service, args.id)
+        if service is None:
+            print(f"No service with id {args.id}", file=sys.stderr)
+            return NOT_FOUND
+        details = service_details(service)
+    _print(details, args.json, lambda d: tabulate(list(d.items()), tablefmt="plain", maxcolwidths=[None, 90]))
+    return 0
+
+
+def stale_command(args: argparse.Namespace) -> int:
+    cutoff = date.today() - parse_age(args.older_than)
+    with open_session(args.url) as session:
+        services = session.scalars(
+            select(Service)
+            .where(or_(Service.assured_date.is_(None), Service.assured_date < cutoff))
+            .order_by(Service.assured_date.is_not(None), Service.assured_date, Service.name)
+        ).all()
+        rows = [
+            {"id": s.id, "name": s.name, "assured_date": _iso(s.assured_date), "source": s.source}
+            for s in services
+        ]
+    _print(rows, args.json, _stale_table)
+    return 0
+
+
+def _stale_table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "Nothing is due for re-verification."
+    return tabulate(rows, headers="keys", maxcolwidths=[None, 40, None, 60])
+
+
+def parse_age(text: str) -> timedelta:
+    """`180d`, `26w`, `6m`, `1y` or plain days."""
+    match = re.fullmatch(r"(\d+)([dwmy]?)", text.strip().lower())
+    if not match:
+        raise UsageError(f"--older-than must look like 180d, 26w, 6m or 1y, not {text!r}")
+    return timedelta(days=int(match[1]) * DURATION_UNITS[match[2] or "d"])
+
+
+def service_details(service: Service) -> dict[str, Any]:
+    return {
+        "id": service.id,
+        "name": service.name,
+        "organization": service.organization.name if service.organization else None,
+        "types": ", ".join(service.type_codes),
+        "status": service.status,
+        "description": service.description,
+        "application_process": service.application_process,
+        **{p.value: getattr(service, column_name(p)) for p in BOOLEAN_PROPERTIES},
+        "ages": _ages(service),
+        "wait_weeks": service.wait_weeks,
+        "wait_measured": _iso(service.wait_measured),
+        "phones": ", ".join(p.number for p in service.phones),
+        "url": service.url,
+        "hours": "; ".join(_hours(s) for s in service.schedules),
+        "service_areas": ", ".join(a.name or a.uri or "" for a in service.service_areas),
+        "addresses": "; ".join(_address(sal.location) for sal in service.service_at_locations),
+        "languages": ", ".join(l.code or l.name or "" for l in service.languages),
+        "source": service.source,
+        "assured_date": _iso(service.assured_date),
+    }
+
+
+def _ages(service: Service) -> str | None:
+    if service.minimum_age is None and service.maximum_age is None:
+        return None
+    return f"{service.minimum_age if service.minimum_age is not None else ''}–{service.maximum_age or ''}"
+
+
+def _hours(schedule: Any) -> str:
+    return f"{schedule.byday or schedule.freq or ''} {schedule.opens_at or ''}–{schedule.closes_at or ''}".strip()
+
+
+def _address(location: Any) -> str:
+    return ", ".join(part for part in (location.address_1, location.postal_code, location.city) if part)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _safe_url(url: str) -> str:
+    """Never echo a database password."""
+    return make_engine(url).url.render_as_string(hide_password=True)
+
+
+def _print(value: Any, as_json: bool, as_table: Callable[[Any], str]) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str) if as_json else as_table(value))
+
+
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
-    catalog = subparsers.add_parser("catalog", help="build and search the services catalogue")
+    catalog = subparsers.add_parser("catalog", help="look up and maintain the services catalogue")
+    catalog.add_argument("--url", default=catalogue_url(), help="database URL (default: $VEIVISER_CATALOG_URL or the embedded SQLite)")
     commands = catalog.add_subparsers(dest="catalog_command", required=True)
+
     build_cmd = commands.add_parser("build", help="build the embedded SQLite catalogue from shipped data")
     build_cmd.add_argument("--db", type=Path, default=Path("var/catalogue.sqlite"))
     build_cmd.set_defaults(handler=lambda args: build(args.db))
+
+    import_cmd = commands.add_parser("import", help="import HSDS 3.0 JSON files or CSV datapackages, all or nothing")
+    import_cmd.add_argument("files", nargs="+", type=Path)
+    import_cmd.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    import_cmd.set_defaults(handler=import_command)
+
+    show_cmd = commands.add_parser("show", help="everything the catalogue knows about one service")
+    show_cmd.add_argument("id")
+    show_cmd.add_argument("--json", action="store_true")
+    show_cmd.set_defaults(handler=show_command)
+
+    stale_cmd = commands.add_parser("stale", help="records due for re-verification")
+    stale_cmd.add_argument("--older-than", default="180d", help="e.g. 180d, 26w, 6m, 1y (default 180d)")
+    stale_cmd.add_argument("--json", action="store_true")
+    stale_cmd.set_defaults(handler=stale_command)
+
+
+def run_handler(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Turn a UsageError into argparse's usual message and exit code."""
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        parser.error(str(error))
+        return BAD_ARGUMENTS  # not reached: parser.error exits

@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     run_cmd.set_defaults(handler=run)
     catalog_cli.add_commands(subparsers)
     args = parser.parse_args(argv)
-    return args.handler(args)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `veiviser catalog stale | head` ends quietly
+    return catalog_cli.run_handler(args, parser)
 
 
 if __name__ == "__main__":

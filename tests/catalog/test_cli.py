@@ -1,0 +1,73 @@
+"""The staff lookup from a terminal, run as the real `veiviser` command."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from services_catalog.cli import shipped_files
+
+VEIVISER = str(Path(sys.executable).parent / "veiviser")
+
+
+@pytest.fixture
+def url(catalogue_url: str, tmp_path: Path) -> str:
+    """A private copy of the shipped catalogue, so a test may change it."""
+    copy = tmp_path / "catalogue.sqlite"
+    shutil.copy(catalogue_url.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
+
+
+def veiviser(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([VEIVISER, "catalog", "--url", url, *args], capture_output=True, text=True, timeout=120)
+
+
+def some_service() -> dict:
+    return json.loads(shipped_files()[0].read_text())["services"][0]
+
+
+def test_show_prints_a_service_as_a_table_and_as_json(url):
+    service = some_service()
+    table = veiviser(url, "show", service["id"])
+    assert table.returncode == 0 and service["name"] in table.stdout
+    as_json = json.loads(veiviser(url, "show", service["id"], "--json").stdout)
+    assert as_json["id"] == service["id"] and as_json["assured_date"] == service["assured_date"]
+
+
+def test_show_of_an_unknown_id_says_so_and_fails(url):
+    result = veiviser(url, "show", "no-such-id")
+    assert result.returncode == 1 and "no-such-id" in result.stderr
+
+
+def test_stale_lists_records_older_than_the_cutoff(url):
+    everything = json.loads(veiviser(url, "stale", "--older-than", "0d", "--json").stdout)
+    nothing = json.loads(veiviser(url, "stale", "--older-than", "100y", "--json").stdout)
+    assert len(everything) > 50 and nothing == []
+
+
+@pytest.mark.parametrize("bad", ["180", "six months", "-3d", "10x"])
+def test_stale_rejects_a_bad_age_with_a_clear_message(url, bad):
+    result = veiviser(url, "stale", "--older-than", bad)
+    if bad == "180":  # plain days are allowed
+        assert result.returncode == 0
+        return
+    assert result.returncode == 2 and "--older-than" in result.stderr
+
+
+def test_import_of_a_bad_file_changes_nothing_and_names_the_problem(url, tmp_path):
+    bad = dict(some_service(), name="Endret navn", assured_date="i fjor")
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([bad]))
+    result = veiviser(url, "import", str(path), "--no-progress")
+    assert result.returncode == 1 and "assured_date" in result.stderr
+    shown = json.loads(veiviser(url, "show", bad["id"], "--json").stdout)
+    assert shown["name"] != "Endret navn"
+
+
+def test_import_of_a_missing_file_is_a_usage_error(url, tmp_path):
+    result = veiviser(url, "import", str(tmp_path / "missing.json"))
+    assert result.returncode == 2 and "missing.json" in result.stderr

@@ -2,6 +2,8 @@
 # Each target below is a file, so work is redone only when its inputs change.
 
 SHELL := /bin/bash
+# Rasa's telemetry and error reports would send data to Rasa's servers: never.
+export RASA_TELEMETRY_ENABLED := false
 VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/veiviser.tar.gz
@@ -9,7 +11,8 @@ CATALOGUE := var/catalogue.sqlite
 
 TRAINING_INPUTS := config.yml $(wildcard bot/domain/*.yml) bot/crisis_patterns.yml \
 	$(shell find data bot/components -name '*.yml' -o -name '*.py' 2>/dev/null)
-CATALOGUE_INPUTS := $(wildcard services_catalog/*.py services_catalog/data/catalogue/*.json)
+CATALOGUE_INPUTS := $(wildcard services_catalog/*.py services_catalog/migrations/versions/*.py \
+	services_catalog/data/catalogue/*.json)
 
 .PHONY: run test install model catalogue clean
 

@@ -14,6 +14,8 @@ from services_catalog import cli as catalog_cli
 from services_catalog.db import make_engine, migrate, session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
+# Rasa's telemetry and error reports would send data to Rasa's servers: never, also not from tests.
+os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 MODEL = ROOT / "models" / "veiviser.tar.gz"
 
 

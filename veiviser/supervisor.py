@@ -73,6 +73,8 @@ def _environment(ports: Ports) -> dict[str, str]:
     env["VEIVISER_ACTION_URL"] = f"http://127.0.0.1:{ports.actions}/webhook"
     env.setdefault("VEIVISER_CATALOG_URL", f"sqlite:///{ROOT / 'var' / 'catalogue.sqlite'}")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Rasa's telemetry and error reports would send data to Rasa's servers: never.
+    env["RASA_TELEMETRY_ENABLED"] = "false"
     return env
 
 

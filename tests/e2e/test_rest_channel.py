@@ -36,14 +36,18 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
         yield patch
 
 
-def say(stack: supervisor.Stack, sender: str, text: str) -> list[str]:
+def exchange(stack: supervisor.Stack, sender: str, text: str) -> list[dict]:
     request = urllib.request.Request(
         f"{stack.rasa_url}/webhooks/rest/webhook",
         data=json.dumps({"sender": sender, "message": text}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
-        return [m.get("text", "") for m in json.load(response)]
+        return json.load(response)
+
+
+def say(stack: supervisor.Stack, sender: str, text: str) -> list[str]:
+    return [m.get("text", "") for m in exchange(stack, sender, text)]
 
 
 def test_thin_slice(stack):
@@ -54,7 +58,7 @@ def test_thin_slice(stack):
     cards = [r for r in replies if "Sist kontrollert" in r]
     assert cards, replies
     assert all("Hvor: Bergen" in card or "Hvor: Norge" in card for card in cards), cards
-    assert "915 08588" in replies[-1]
+    assert any("915 08588" in r for r in replies), replies
 
 
 def test_a_place_inside_a_kommune_gets_a_distance(stack):
@@ -67,6 +71,60 @@ def test_overdose_gets_113_first_even_mid_conversation(stack):
     say(stack, sender, "trenger hjelp med rus")
     replies = say(stack, sender, "vennen min puster ikke")
     assert replies[0].startswith("Ring 113"), replies
+
+
+def test_a_relative_is_asked_only_for_the_place_and_gets_support_for_themselves(stack):
+    sender = str(uuid.uuid4())
+    assert any("Hvor bor du" in r for r in say(stack, sender, "sønnen min ruser seg, hva gjør jeg"))
+    replies = say(stack, sender, "Trondheim")
+    assert any("pårørende" in r.lower() for r in replies), replies
+    assert any("Sist kontrollert" in r for r in replies), replies
+
+
+def test_prefer_not_to_say_is_accepted_for_every_question(stack):
+    sender = str(uuid.uuid4())
+    assert any("for deg selv" in r for r in say(stack, sender, "hjelp"))
+    assert any("Hvor bor du" in r for r in say(stack, sender, "vil ikke si"))
+    replies = say(stack, sender, "vil ikke si")
+    assert any("hele landet" in r for r in replies), replies
+    assert any("Hvor: Norge" in r for r in replies), replies
+
+
+def test_an_unknown_place_is_said_and_asked_again(stack):
+    sender = str(uuid.uuid4())
+    replies = say(stack, sender, "trenger avrusning, bor i Atlantis")
+    assert any("Atlantis" in r for r in replies), replies
+    replies = say(stack, sender, "Bodø")
+    assert any("Bodø" in r for r in replies) and any("Sist kontrollert" in r for r in replies), replies
+
+
+def test_overdose_in_the_middle_of_the_screening_ends_it(stack):
+    sender = str(uuid.uuid4())
+    say(stack, sender, "trenger avrusning")
+    replies = say(stack, sender, "vennen min puster ikke, vi er i Bergen")
+    assert replies[0].startswith("Ring 113"), replies
+    assert not any("Sist kontrollert" in r or "Hvor bor du" in r for r in replies), replies
+
+
+def test_results_come_with_refinement_buttons_that_work(stack):
+    sender = str(uuid.uuid4())
+    messages = exchange(stack, sender, "jeg trenger hjelp med rusen min, bor i Oslo")
+    buttons = [b for m in messages for b in m.get("buttons", [])]
+    open_now = next(b for b in buttons if b["title"] == "Åpent nå")
+    replies = say(stack, sender, open_now["payload"])
+    assert any("915 08588" in r for r in replies), replies  # RUSinfo is always offered
+
+
+def test_english_gets_english(stack):
+    replies = say(stack, str(uuid.uuid4()), "I need help with heroin in Oslo")
+    assert any(r.startswith("This is what I found near Oslo") for r in replies), replies
+    assert any("Last checked" in r for r in replies), replies
+
+
+def test_treatment_choice_is_explained_with_the_places(stack):
+    replies = say(stack, str(uuid.uuid4()), "kan jeg velge behandlingssted selv? fritt behandlingsvalg")
+    assert "2023" in replies[0], replies
+    assert any("ventetid" in r for r in replies[1:]), replies
 
 
 def test_chat_page_is_served(stack):

@@ -6,6 +6,7 @@ training data. Both write the same `location` entity, as the user wrote it.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -18,6 +19,13 @@ from rasa.shared.nlu.training_data.message import Message
 from services_catalog.geography import Gazetteer
 
 ENTITY = "location"
+# "bor i X" names a place even when we do not know X; passing it on lets the
+# dialogue say "I did not recognise X" instead of asking where they live.
+SAID_TO_LIVE_IN = re.compile(
+    r"\b(?:bor|bur|bo|live|lives|living)\s+(?:i|på|paa|in|at)\s+"
+    r"(?!(?:en|ei|et|ein|eit|a|an|the|my|min|mi|mitt|ingen|no)\b)([^\s,.!?]+)",
+    re.IGNORECASE,
+)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -41,10 +49,13 @@ class PlaceExtractor(GraphComponent):
             if any(e.get("entity") == ENTITY for e in entities):
                 continue
             text = message.get(TEXT) or ""
+            spans = [(start, end) for start, end, _place in self._gazetteer.find_in_text(text)]
+            if not spans and (named := SAID_TO_LIVE_IN.search(text)):
+                spans = [named.span(1)]
             found = [
                 {"entity": ENTITY, "start": start, "end": end, "value": text[start:end],
                  "confidence_entity": 1.0, "extractor": self.__class__.__name__}
-                for start, end, _place in self._gazetteer.find_in_text(text)
+                for start, end in spans
             ]
             if found:
                 message.set(ENTITIES, entities + found, add_to_output=True)

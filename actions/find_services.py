@@ -16,7 +16,7 @@ from actions.cards import card_values
 from actions.needs import NEEDS, need_for
 from services_catalog.db import open_session
 from services_catalog.geography import Gazetteer, Place
-from services_catalog.search import Match, Query, find_services
+from services_catalog.search import Query, Result, find_services
 from services_catalog.taxonomy import ServiceType
 
 RESULTS_SHOWN = 3
@@ -36,7 +36,7 @@ class ActionFindServices(Action):
         if intent == "deny" and not tracker.get_slot("location"):
             dispatcher.utter_message(response="utter_location_declined")
             types = frozenset(NEEDS[need]) | {ServiceType.HJELPETELEFON}
-            for match in await asyncio.to_thread(_search, Query(types=types, limit=NATIONAL_SHOWN)):
+            for match in (await asyncio.to_thread(_search, Query(types=types, limit=NATIONAL_SHOWN))).matches:
                 dispatcher.utter_message(response="utter_service_card", **card_values(match))
             return events
         said = _place_text(tracker)
@@ -52,14 +52,14 @@ class ActionFindServices(Action):
 
     async def _recommend(self, dispatcher: CollectingDispatcher, need: str, place: Place) -> None:
         query = Query(types=frozenset(NEEDS[need]), kommune=place.kommune, point=(place.lat, place.lon), limit=RESULTS_SHOWN)
-        matches = await asyncio.to_thread(_search, query)
-        if matches and matches[0].local:
+        result = await asyncio.to_thread(_search, query)
+        if result.matches and not result.fallback:
             dispatcher.utter_message(response="utter_services_intro", place=place.name)
-        elif matches:
+        elif result.matches:
             dispatcher.utter_message(response="utter_no_local_services", place=place.name)
         else:
             dispatcher.utter_message(response="utter_nothing_found")
-        for match in matches:
+        for match in result.matches:
             dispatcher.utter_message(response="utter_service_card", **card_values(match))
         dispatcher.utter_message(response="utter_national_helpline")
 
@@ -69,6 +69,6 @@ def _place_text(tracker: Tracker) -> str | None:
     return next(tracker.get_latest_entity_values("location"), None) or tracker.get_slot("location")
 
 
-def _search(query: Query) -> list[Match]:
+def _search(query: Query) -> Result:
     with open_session() as session:
         return find_services(session, query, Gazetteer.load())

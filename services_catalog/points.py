@@ -3,17 +3,25 @@
 Search must find a service near a point with one index lookup, whether we
 know its street address or only the kommuner it serves. Verified coordinates
 are used as they are; otherwise each served kommune's centre stands in,
-flagged approximate, so that nothing is presented as an address.
+flagged approximate, so that nothing is presented as an address. A service
+known only by its fylke or as national gets no point: placing it at some
+centre would invent a location, so search finds those through their areas.
+
+`point_rows` is the one definition of what the index holds; the importer
+(through `refresh_points`) and the synthetic bulk loader both use it.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from services_catalog.geography import Gazetteer
 from services_catalog.models import Service, ServicePoint
+
+# Kommune number containing a point, or None at sea / abroad.
+Locate = Callable[[float, float], Optional[str]]
 
 
 def refresh_points(session: Session, services: Iterable[Service], gazetteer: Gazetteer) -> None:
@@ -25,35 +33,35 @@ def refresh_points(session: Session, services: Iterable[Service], gazetteer: Gaz
 
 def points_for(service: Service, gazetteer: Gazetteer) -> list[ServicePoint]:
     exact = [
-        sal.location
+        (sal.location.latitude, sal.location.longitude)
         for sal in service.service_at_locations
         if sal.location.latitude is not None and sal.location.longitude is not None
     ]
+    kommuner = [area.code for area in service.service_areas if area.scope == "kommune"]
+    return [ServicePoint(**row) for row in point_rows(service.id, exact, kommuner, gazetteer)]
+
+
+def point_rows(
+    service_id: str,
+    exact: Sequence[tuple[float, float]],
+    kommune_codes: Iterable[str],
+    gazetteer: Gazetteer,
+    locate: Locate | None = None,
+) -> list[dict[str, Any]]:
+    """Index rows for one service: its verified coordinates, else the centres of the kommuner it serves.
+
+    `locate` may be a memoised `kommune_at` for bulk loads; the polygon test is the slow part.
+    """
     if exact:
+        locate = locate or (lambda lat, lon: _kommune_number(gazetteer, lat, lon))
         return [
-            ServicePoint(
-                service_id=service.id,
-                latitude=location.latitude,
-                longitude=location.longitude,
-                kommune_number=_kommune_number(gazetteer, location.latitude, location.longitude),
-                approximate=False,
-            )
-            for location in exact
+            dict(service_id=service_id, latitude=lat, longitude=lon, kommune_number=locate(lat, lon), approximate=False)
+            for lat, lon in exact
         ]
-    kommuner = [
-        kommune
-        for area in service.service_areas
-        if area.scope == "kommune" and (kommune := gazetteer.kommune(area.code)) is not None
-    ]
+    kommuner = [kommune for code in kommune_codes if (kommune := gazetteer.kommune(code)) is not None]
     return [
-        ServicePoint(
-            service_id=service.id,
-            latitude=kommune.lat,
-            longitude=kommune.lon,
-            kommune_number=kommune.number,
-            approximate=True,
-        )
-        for kommune in kommuner
+        dict(service_id=service_id, latitude=k.lat, longitude=k.lon, kommune_number=k.number, approximate=True)
+        for k in kommuner
     ]
 
 

@@ -109,5 +109,5 @@ def test_card_values_fill_every_placeholder_of_the_card_response(catalogue, trac
     domain = yaml.safe_load((ROOT / "bot" / "domain" / "help.yml").read_text())
     template = domain["responses"]["utter_service_card"][0]["text"]
     with open_session() as session:
-        match = find_services(session, Query(types=frozenset({"hjelpetelefon"})), Gazetteer.load())[0]
+        match = find_services(session, Query(types=frozenset({"hjelpetelefon"})), Gazetteer.load()).matches[0]
     assert set(re.findall(r"{(\w+)}", template)) == set(card_values(match))

@@ -4,6 +4,8 @@ Only data and symbols are made here; the words are in the domain files.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from services_catalog.search import Match
 
 MISSING = "–"
@@ -20,8 +22,13 @@ def card_values(match: Match) -> dict[str, str]:
         "access": service.application_process or MISSING,
         "contact": _contact(match),
         "where": _where(match),
-        "verified": service.assured_date.strftime("%d.%m.%Y") if service.assured_date else MISSING,
+        "verified": day_month_year(service.assured_date),
     }
+
+
+def day_month_year(day: date | None) -> str:
+    """Dates as Norwegians write them (22.11.2026); a dash when unknown."""
+    return day.strftime("%d.%m.%Y") if day else MISSING
 
 
 def _contact(match: Match) -> str:

@@ -170,7 +170,10 @@ class ServicePoint(Base):
     """
 
     __tablename__ = "service_point"
-    __table_args__ = (Index("ix_service_point_lat_lon", "latitude", "longitude"),)
+    __table_args__ = (
+        Index("ix_service_point_lat_lon", "latitude", "longitude"),
+        Index("ix_service_point_kommune_lat_lon", "kommune_number", "latitude", "longitude"),
+    )
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     service_id = Column(String(36), ForeignKey("service.id"), index=True, nullable=False)

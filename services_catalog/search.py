@@ -68,11 +68,12 @@ from services_catalog.taxonomy import BOOLEAN_PROPERTIES, Property, ServiceType,
 # Beyond this a service outside the kommune is no longer "near"; national ones are offered instead.
 NEARBY_KM = 100.0
 EARTH_KM = 6371.0088
-FIRST_RING_KM = 2.0
-RING_GROWTH = 2.0
+FIRST_RING_KM = 0.5
+MIN_GROWTH, MAX_GROWTH = 1.5, 4.0
 # A kommune is never wider than this; past it the search for the kommune's own services drops the box.
 WIDEST_KOMMUNE_KM = 300.0
 
+NORWAY = "NO"  # the code of a country-wide service area (urn:iso:country:NO)
 # Properties a query can ask for; open-on-holidays is read by `open_at` instead.
 FILTER_PROPERTIES = tuple(p for p in BOOLEAN_PROPERTIES if p is not Property.OPEN_ON_HOLIDAYS)
 
@@ -169,56 +170,57 @@ class _Search:
     origin: tuple[float, float] | None
     kommune: Kommune | None
     conditions: list[ColumnElement] = field(init=False)
+    nationals: list[str] = field(init=False)
     rejected: set[str] = field(default_factory=set)
     opened: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.conditions = _filters(self.query)
+        self.nationals = self._national_ids()
 
     def by_distance(self) -> tuple[list[str], bool]:
         """Ids best first: local, then others within reach, then national; and whether it is a fallback."""
         limit = self.query.limit
-        located = [*self.conditions, not_(_NATIONAL)]
-        locals_ = self._locals(located) if self.kommune and self.origin else {}
+        locals_ = self._locals() if self.kommune and self.origin else {}
         others: dict[str, float] = {}
         if self.origin and len(locals_) < limit:
             reach = self.query.radius_km or NEARBY_KM
-            others = self._nearest(located, limit - len(locals_), reach, exclude=set(locals_)).found
-        nationals = self._nationals() if self.query.include_national else []
+            others = self._nearest(self.conditions, limit - len(locals_), reach, exclude=set(locals_)).found
+        nationals = self._open_nationals() if self.query.include_national else []
         fallback = self.origin is not None and not locals_
         return _compose(_ranked(locals_), _ranked(others), nationals, limit, fallback), fallback
 
     def by_wait(self) -> list[str]:
         """Ids by published wait (unknown last), then distance, for the right to choose."""
-        conditions = self.conditions if self.query.include_national else [*self.conditions, not_(_NATIONAL)]
         rows = self.session.execute(
             select(_service.c.id, _service.c.wait_weeks)
-            .where(*conditions)
+            .where(*self.conditions)
             .order_by(_service.c.wait_weeks.is_(None), _service.c.wait_weeks, _service.c.id)
         ).all()
+        if not self.query.include_national:
+            rows = [row for row in rows if row.id not in set(self.nationals)]
         chosen: list[str] = []
         for group in _same_wait(rows):
-            distances = self._distances(self._accept(group))
-            chosen += _ranked(distances)
+            chosen += _ranked(self._distances(self._accept(group)))
             if len(chosen) >= self.query.limit:
                 break
         return chosen[: self.query.limit]
 
-    def _locals(self, located: list[ColumnElement]) -> dict[str, float | None]:
+    def _locals(self) -> dict[str, float | None]:
         """The nearest `limit` services that serve the kommune, or all of them if there are fewer."""
-        assert self.kommune is not None and self.origin is not None
+        assert self.kommune is not None
         limit, reach = self.query.limit, self.query.radius_km
-        inside = self._nearest([*located, _point.c.kommune_number == self.kommune.number], limit, reach)
+        inside = self._nearest([*self.conditions, _point.c.kommune_number == self.kommune.number], limit, reach)
         found: dict[str, float | None] = dict(inside.found)
         if len(found) >= limit:
-        # Enough in the kommune; only a service serving it from just across the border can come between.
+            # Enough in the kommune; only a service serving it from just across the border can come between.
             nth = sorted(inside.found.values())[limit - 1]
-            across = [*located, _outside(self.kommune), _serves(self.kommune)]
-            found.update(self._within(across, nth))
+            across = self._within([*self.conditions, _outside(self.kommune)], nth)
+            serving = self._serving(across)
+            found.update({i: km for i, km in across.items() if i in serving})
             return found
-        for service_id, km in self._by_area(located).items():
-            if service_id not in found:
-                found[service_id] = km
+        for service_id, km in self._by_area().items():
+            found.setdefault(service_id, km)
         return found
 
     def _nearest(
@@ -231,44 +233,65 @@ class _Search:
             bounded = reach is not None or radius <= WIDEST_KOMMUNE_KM
             searched = min(radius, reach) if reach is not None else radius
             box = _box(self.origin, searched) if bounded else None
-            ring.add(self._accept_rows(self._rows(conditions, box, hole), exclude))
+            ring.add(self._nearest_per_service(self._rows(conditions, box, hole), exclude))
             if not bounded:
                 return ring
-            if ring.count_within(searched) >= want or searched == reach:
+            found = ring.count_within(searched)
+            if found >= want or searched == reach:
                 ring.keep_within(searched)
                 return ring
-            hole, radius = box, radius * RING_GROWTH
+            hole, radius = box, searched * _growth(found, want)
 
     def _within(self, conditions: list[ColumnElement], km: float) -> dict[str, float]:
         """Fitting services with a point within `km`, from one box."""
         ring = _Ring()
-        ring.add(self._accept_rows(self._rows(conditions, _box(self.origin, km), None), set()))
+        ring.add(self._nearest_per_service(self._rows(conditions, _box(self.origin, km), None), set()))
         ring.keep_within(km)
         return ring.found
 
-    def _by_area(self, located: list[ColumnElement]) -> dict[str, float | None]:
-        """Every fitting service with an area for the kommune or its fylke, at its nearest point (None: no point)."""
+    def _serving(self, ids: Iterable[str]) -> set[str]:
+        """Which of `ids` have an area for the kommune or its fylke."""
         assert self.kommune is not None
         rows = self.session.execute(
-            select(_service.c.id, _point.c.latitude, _point.c.longitude)
+            select(_area.c.service_id, _area.c.scope, _area.c.code).where(_area.c.service_id.in_(sorted(ids)))
+        )
+        return {service_id for service_id, scope, code in rows if (scope, code) in _areas_for(self.kommune)}
+
+    def _by_area(self) -> dict[str, float | None]:
+        """Every fitting service with an area for the kommune or its fylke, at its nearest point (None: no point)."""
+        assert self.kommune is not None
+        wanted = _areas_for(self.kommune)
+        rows = self.session.execute(
+            select(_service.c.id, _area.c.scope, _area.c.code, _point.c.latitude, _point.c.longitude)
             .select_from(_area.join(_service, _service.c.id == _area.c.service_id)
                          .outerjoin(_point, _point.c.service_id == _service.c.id))
-            .where(_area_for(self.kommune), *located)
+            .where(_area.c.code.in_(sorted(code for _, code in wanted)), *self.conditions)
         ).all()
         nearest: dict[str, float | None] = {}
-        for service_id, lat, lon in rows:
+        for service_id, scope, code, lat, lon in rows:
+            if (scope, code) not in wanted:
+                continue
             km = None if lat is None else _haversine(self.origin, (lat, lon))
             if service_id not in nearest or _distance_key(km) < _distance_key(nearest[service_id]):
                 nearest[service_id] = km
-        accepted = self._accept(nearest)
+        accepted = self._accept(set(nearest) - set(self.nationals))
         reach = self.query.radius_km
-        return {i: km for i, km in nearest.items() if i in accepted and (reach is None or (km is not None and km <= reach))}
+        return {i: km for i, km in nearest.items() if i in accepted and (reach is None or _distance_key(km) <= reach)}
 
-    def _nationals(self) -> list[str]:
-        stmt = select(_service.c.id).where(_NATIONAL, *self.conditions).order_by(_service.c.name, _service.c.id)
-        ids = list(self.session.scalars(stmt))
-        accepted = self._accept(ids)
-        return [i for i in ids if i in accepted]
+    def _national_ids(self) -> list[str]:
+        """Fitting national services by name, found from their areas."""
+        stmt = (
+            select(_service.c.id, _service.c.name, _area.c.scope)
+            .select_from(_area.join(_service, _service.c.id == _area.c.service_id))
+            .where(_area.c.code == NORWAY, *self.conditions)
+            .order_by(_service.c.name, _service.c.id)
+        )
+        rows = self.session.execute(stmt)
+        return list(dict.fromkeys(row.id for row in rows if row.scope == "country"))
+
+    def _open_nationals(self) -> list[str]:
+        accepted = self._accept(self.nationals)
+        return [i for i in self.nationals if i in accepted]
 
     def _distances(self, ids: Iterable[str]) -> dict[str, float | None]:
         ids = list(ids)
@@ -280,10 +303,10 @@ class _Search:
         distances: dict[str, float | None] = {i: None for i in ids}
         for service_id, lat, lon in rows:
             km = _haversine(self.origin, (lat, lon))
-            if distances[service_id] is None or km < distances[service_id]:
+            if km < _distance_key(distances[service_id]):
                 distances[service_id] = km
         reach = self.query.radius_km
-        return {i: km for i, km in distances.items() if reach is None or (km is not None and km <= reach)}
+        return {i: km for i, km in distances.items() if reach is None or _distance_key(km) <= reach}
 
     def _rows(self, conditions: list[ColumnElement], box: _Box | None, hole: _Box | None) -> Sequence:
         stmt = (
@@ -297,11 +320,15 @@ class _Search:
             stmt = stmt.where(not_(and_(*hole.contains())))
         return self.session.execute(stmt).all()
 
-    def _accept_rows(self, rows: Sequence, exclude: set[str]) -> dict[str, float]:
-        """Nearest distance per service among `rows`, for services that pass the opening-hours filter."""
+    def _nearest_per_service(self, rows: Sequence, exclude: set[str]) -> dict[str, float]:
+        """Nearest distance per service among `rows`, for located services open when asked.
+
+        National services may have an address, but are never ranked by it.
+        """
         nearest: dict[str, float] = {}
+        skip = exclude | set(self.nationals)
         for service_id, lat, lon in rows:
-            if service_id in exclude:
+            if service_id in skip:
                 continue
             km = _haversine(self.origin, (lat, lon))
             if km < nearest.get(service_id, math.inf):
@@ -310,7 +337,7 @@ class _Search:
         return {i: km for i, km in nearest.items() if i in accepted}
 
     def _accept(self, ids: Iterable[str]) -> set[str]:
-        """Ids open at `open_at` (all ids without that filter); schedules are read for new ids only."""
+        """Ids open at `open_at` (all ids without that filter); schedules are read once per service."""
         ids = set(ids) - self.rejected
         unknown = ids - self.opened
         if self.query.open_at is None or not unknown:
@@ -336,6 +363,13 @@ class _Ring:
     def keep_within(self, km: float) -> None:
         """Only what lies inside the circle is certain: a corner of the box is farther than its edge."""
         self.found = {i: d for i, d in self.found.items() if d <= km}
+
+
+def _growth(found: int, want: int) -> float:
+    """How far to widen the box: matches grow with area, so aim at the radius that should hold `want`."""
+    if found == 0:
+        return MAX_GROWTH
+    return min(MAX_GROWTH, max(MIN_GROWTH, 1.2 * math.sqrt(want / found)))
 
 
 def _compose(locals_: list[str], others: list[str], nationals: list[str], limit: int, fallback: bool) -> list[str]:
@@ -376,9 +410,6 @@ def _about_service(*conditions: ColumnElement) -> ColumnElement:
     return exists().where(*conditions).correlate(_service)
 
 
-_NATIONAL = _about_service(_area.c.service_id == _service.c.id, _area.c.scope == "country")
-
-
 def _filters(query: Query) -> list[ColumnElement]:
     """The query's filters as SQL on `service`, so only fitting rows leave the database."""
     conditions: list[ColumnElement] = [_service.c.status == "active"]
@@ -401,15 +432,13 @@ def _filters(query: Query) -> list[ColumnElement]:
     return conditions
 
 
-def _area_for(kommune: Kommune) -> ColumnElement:
-    return or_(
-        and_(_area.c.scope == "kommune", _area.c.code == kommune.number),
-        and_(_area.c.scope == "fylke", _area.c.code == kommune.fylke_number),
-    )
+def _areas_for(kommune: Kommune) -> set[tuple[str, str]]:
+    """(scope, code) of the areas that make a service local to the kommune.
 
-
-def _serves(kommune: Kommune) -> ColumnElement:
-    return _about_service(_area.c.service_id == _service.c.id, _area_for(kommune))
+    Area queries put only `code` in SQL and check the scope in Python: given both,
+    SQLite (without statistics) picks the index on scope, which matches most rows.
+    """
+    return {("kommune", kommune.number), ("fylke", kommune.fylke_number)}
 
 
 def _outside(kommune: Kommune) -> ColumnElement:

@@ -170,6 +170,13 @@ def load(
     return LoadReport(services, points)
 
 
+def random_place(rng: random.Random) -> tuple[Kommune, tuple[float, float]]:
+    """Where someone might search from: a kommune by population, and a point inside it."""
+    world = _world()
+    kommune = rng.choices(world.kommuner, cum_weights=world.cumulative_population)[0]
+    return kommune, _site(-1, kommune.number, rng.randrange(_site_count(world.sizes[kommune.number])))
+
+
 # --- one service ---------------------------------------------------------------------------
 
 

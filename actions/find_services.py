@@ -1,26 +1,31 @@
-"""action_find_services: from what the user said to matching services.
+"""action_find_services: from what the screening gathered to matching services.
 
-An adapter only: it reads the need and place from the tracker, asks the
-catalogue, and hands the results to responses defined in the domain.
+An adapter only: it reads the need, the person, the place and what matters
+from the tracker, asks the catalogue, and hands the results to responses
+defined in the domain.
 """
 from __future__ import annotations
 
-import asyncio
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values
-from actions.needs import NEEDS, need_for
-from services_catalog.db import open_session
-from services_catalog.geography import Gazetteer, Place
-from services_catalog.search import Query, Result, find_services
+from actions.catalogue import search
+from actions.needs import GENERAL_NEED, UNSAID, priority_filters, types_for, wanted_properties
+from bot.cues import ADULT_AGE
+from actions.phrasing import language_of
+from services_catalog.geocoding import resolve_place
+from services_catalog.opening_hours import now
+from services_catalog.search import Query, Result
 from services_catalog.taxonomy import ServiceType
 
 RESULTS_SHOWN = 3
-NATIONAL_SHOWN = 2
+NATIONAL_SHOWN = 3
 
 
 class ActionFindServices(Action):
@@ -30,45 +35,48 @@ class ActionFindServices(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        need = need_for(intent, tracker.get_slot("substance"), tracker.get_slot("need"))
-        events: list[EventType] = [SlotSet("need", need)]
-        if intent == "deny" and not tracker.get_slot("location"):
-            dispatcher.utter_message(response="utter_location_declined")
-            types = frozenset(NEEDS[need]) | {ServiceType.HJELPETELEFON}
-            for match in (await asyncio.to_thread(_search, Query(types=types, limit=NATIONAL_SHOWN))).matches:
-                dispatcher.utter_message(response="utter_service_card", **card_values(match))
-            return events
-        said = _place_text(tracker)
-        if said is None:
-            dispatcher.utter_message(response="utter_ask_location")
-            return events
-        place = Gazetteer.load().resolve(said)
-        if place is None:
+        when = now()
+        query = _query(tracker, when)
+        said = tracker.get_slot("location")
+        place = resolve_place(said) if said and said != UNSAID else None
+        if said and said != UNSAID and place is None:
             dispatcher.utter_message(response="utter_place_unknown", location=said)
-            return events + [SlotSet("location", None)]
-        await self._recommend(dispatcher, need, place)
-        return events
-
-    async def _recommend(self, dispatcher: CollectingDispatcher, need: str, place: Place) -> None:
-        query = Query(types=frozenset(NEEDS[need]), kommune=place.kommune, point=(place.lat, place.lon), limit=RESULTS_SHOWN)
-        result = await asyncio.to_thread(_search, query)
-        if result.matches and not result.fallback:
-            dispatcher.utter_message(response="utter_services_intro", place=place.name)
-        elif result.matches:
-            dispatcher.utter_message(response="utter_no_local_services", place=place.name)
+            return []
+        if place is None:
+            query = replace(query, types=query.types | {ServiceType.HJELPETELEFON}, limit=NATIONAL_SHOWN)
+            dispatcher.utter_message(response="utter_location_declined")
         else:
-            dispatcher.utter_message(response="utter_nothing_found")
+            query = replace(query, kommune=place.kommune, point=(place.lat, place.lon))
+        result = await search(query)
+        if place is not None:
+            _introduce(dispatcher, result, place.name)
+        if tracker.get_slot("for_whom") == "relative":
+            dispatcher.utter_message(response="utter_relative_support")
+        wanted = {t.value for t in query.types} | {p.value for p in wanted_properties(_priorities(tracker))}
         for match in result.matches:
-            dispatcher.utter_message(response="utter_service_card", **card_values(match))
+            values = card_values(match, domain, language_of(tracker), wanted, when)
+            dispatcher.utter_message(response="utter_service_card", **values)
         dispatcher.utter_message(response="utter_national_helpline")
+        dispatcher.utter_message(response="utter_refine")
+        return []
 
 
-def _place_text(tracker: Tracker) -> str | None:
-    """This turn's place if one was named, else the one given earlier."""
-    return next(tracker.get_latest_entity_values("location"), None) or tracker.get_slot("location")
+def _query(tracker: Tracker, when: datetime) -> Query:
+    need = tracker.get_slot("need") or GENERAL_NEED
+    filters = priority_filters(_priorities(tracker), tracker.get_slot("age"), when)
+    young = filters.get("age") is not None and filters["age"] < ADULT_AGE
+    types = types_for(need, tracker.get_slot("substance"), tracker.get_slot("for_whom"), young)
+    return Query(types=types, limit=RESULTS_SHOWN, **filters)
 
 
-def _search(query: Query) -> Result:
-    with open_session() as session:
-        return find_services(session, query, Gazetteer.load())
+def _priorities(tracker: Tracker) -> list[str]:
+    return [p for p in tracker.get_slot("priorities") or [] if p != UNSAID]
+
+
+def _introduce(dispatcher: CollectingDispatcher, result: Result, place: str) -> None:
+    if not result.matches:
+        dispatcher.utter_message(response="utter_nothing_found")
+    elif result.fallback:
+        dispatcher.utter_message(response="utter_no_local_services", place=place)
+    else:
+        dispatcher.utter_message(response="utter_services_intro", place=place)

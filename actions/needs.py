@@ -1,6 +1,10 @@
 """Which service types answer which need: the dialogue's view of the taxonomy."""
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any, Iterable
+
+from services_catalog.taxonomy import Property, column_name
 from services_catalog.taxonomy import ServiceType as T
 
 GENERAL_NEED = "seek_help_self"
@@ -38,11 +42,40 @@ def uses_opioids(substance: str | None) -> bool:
     return bool(substance) and substance.lower() in OPIOIDS
 
 
-def types_for(need: str, substance: str | None, for_whom: str | None) -> frozenset[T]:
-    """Service types to search: the need's, plus substitution for opioids and support for relatives."""
+def types_for(need: str, substance: str | None, for_whom: str | None, young: bool = False) -> frozenset[T]:
+    """Service types to search: the need's, plus substitution for opioids, support for
+    relatives and services for the young."""
     types = set(NEEDS.get(need, NEEDS[GENERAL_NEED]))
     if need in GENERAL_NEEDS and uses_opioids(substance):
         types |= set(NEEDS["ask_substitution"])
     if for_whom == "relative":
         types.add(T.PARORENDE)
+    if young:
+        types.add(T.BARN_UNGE)
     return frozenset(types)
+
+
+# What a screening priority asks of a service; open_now and youth are read by time and age instead.
+PRIORITY_PROPERTIES: dict[str, Property] = {
+    "drop_in": Property.DROP_IN,
+    "anonymous": Property.ANONYMOUS,
+    "drug_free": Property.SOBRIETY_REQUIRED,
+    "lar_friendly": Property.ACCEPTS_LAR,
+}
+# "Under 18" without an age: search as for the oldest who still counts as young.
+YOUTH_AGE = 17
+
+
+def wanted_properties(priorities: Iterable[str]) -> list[Property]:
+    return [PRIORITY_PROPERTIES[p] for p in priorities if p in PRIORITY_PROPERTIES]
+
+
+def priority_filters(priorities: Iterable[str], age: float | None, when: datetime) -> dict[str, Any]:
+    """Search filters (services_catalog.search.Query fields) for what the user said matters."""
+    priorities = list(priorities)
+    filters: dict[str, Any] = {column_name(p): True for p in wanted_properties(priorities)}
+    if "open_now" in priorities:
+        filters["open_at"] = when
+    if age is not None or "youth" in priorities:
+        filters["age"] = int(age) if age is not None else YOUTH_AGE
+    return filters

@@ -82,6 +82,27 @@ class Property(str, Enum):
     SOURCE = "source"
 
 
+    @property
+    def label_nb(self) -> str:
+        return _PROPERTY_LABELS.get(self, (self.value, self.value))[0]
+
+    @property
+    def label_en(self) -> str:
+        return _PROPERTY_LABELS.get(self, (self.value, self.value))[1]
+
+
+_PROPERTY_LABELS: dict[Property, tuple[str, str]] = {
+    Property.DROP_IN: ("uten timeavtale", "no appointment needed"),
+    Property.REFERRAL_REQUIRED: ("krever henvisning", "referral needed"),
+    Property.ANONYMOUS: ("anonymt", "anonymous"),
+    Property.FREE: ("gratis", "free"),
+    Property.SOBRIETY_REQUIRED: ("rusfritt", "drug-free"),
+    Property.ACCEPTS_LAR: ("tar imot LAR-pasienter", "accepts LAR patients"),
+    Property.FOR_RELATIVES: ("for pårørende", "for relatives"),
+    Property.RIGHT_TO_CHOOSE: ("kan velges som behandlingssted", "can be chosen for treatment"),
+}
+
+
 BOOLEAN_PROPERTIES = (
     Property.DROP_IN,
     Property.REFERRAL_REQUIRED,

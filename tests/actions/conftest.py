@@ -7,6 +7,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from tests.conftest import ROOT
+
 TrackerFactory = Callable[..., Tracker]
 
 
@@ -32,3 +34,11 @@ def tracker_for() -> TrackerFactory:
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    """The real domain, as Rasa sends it to the action server (responses included)."""
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(ROOT / "bot" / "domain")).as_dict()

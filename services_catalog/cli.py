@@ -9,7 +9,7 @@ import argparse
 import json
 import re
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,9 +18,13 @@ from sqlalchemy.orm import Session
 from tabulate import tabulate
 
 from services_catalog.db import catalogue_url, make_engine, migrate, open_session, session_factory
+from services_catalog.geocoding import resolve_place
+from services_catalog.geography import Gazetteer
 from services_catalog.hsds import ImportFailed, import_files
 from services_catalog.models import Service
-from services_catalog.taxonomy import BOOLEAN_PROPERTIES, column_name
+from services_catalog.opening_hours import OSLO, now
+from services_catalog.search import Match, Query, Sort, find_services
+from services_catalog.taxonomy import BOOLEAN_PROPERTIES, ServiceType, column_name
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data" / "catalogue"
 BAD_ARGUMENTS, NOT_FOUND = 2, 1
@@ -80,6 +84,78 @@ def show_command(args: argparse.Namespace) -> int:
         details = service_details(service)
     _print(details, args.json, lambda d: tabulate(list(d.items()), tablefmt="plain", maxcolwidths=[None, 90]))
     return 0
+
+
+def search_command(args: argparse.Namespace) -> int:
+    gazetteer = Gazetteer.load()
+    query = _search_query(args, gazetteer)
+    when = parse_when(args.open_at) if args.open_at else now()
+    with open_session(args.url) as session:
+        result = find_services(session, query, gazetteer, now=when)
+        rows = [_match_row(match) for match in result.matches]
+    if args.json:
+        _print({"fallback": result.fallback, "services": rows}, True, str)
+        return 0
+    if result.fallback:
+        print("Nothing local fits: the nearest in the region and national services follow.")
+    print(tabulate(rows, headers="keys", maxcolwidths=[None, 40, 24, 18, 8, 20]) if rows else "No services fit.")
+    return 0
+
+
+def _search_query(args: argparse.Namespace, gazetteer: Gazetteer) -> Query:
+    kommune, point = None, None
+    if args.kommune:
+        place = resolve_place(args.kommune, gazetteer)
+        if place is None:
+            raise UsageError(f"--kommune: no kommune, place or postcode called {args.kommune!r}")
+        kommune, point = place.kommune, (place.lat, place.lon)
+    if args.near:
+        point = parse_point(args.near)
+    flags = {name: True for name in ("drop_in", "anonymous", "for_relatives", "right_to_choose") if getattr(args, name)}
+    return Query(
+        types=frozenset(args.type or ()),
+        kommune=kommune,
+        point=point,
+        radius_km=args.radius,
+        open_at=(parse_when(args.open_at) if args.open_at else now()) if (args.open_now or args.open_at) else None,
+        age=args.age,
+        language=args.language,
+        limit=args.limit,
+        sort=Sort.WAIT if args.sort == "wait" else Sort.DISTANCE,
+        **flags,
+    )
+
+
+def _match_row(match: Match) -> dict[str, Any]:
+    service = match.service
+    distance = None if match.distance_km is None else round(match.distance_km, 1)
+    return {
+        "id": service.id,
+        "name": service.name,
+        "types": ", ".join(service.type_codes),
+        "where": "national" if match.national else match.kommune_name,
+        "km": f"≈{distance}" if match.approximate and distance is not None else distance,
+        "open_now": {True: "yes", False: "no", None: "unknown"}[match.open_now],
+        "wait_weeks": service.wait_weeks,
+        "phones": ", ".join(p.number for p in service.phones),
+        "verified": _iso(service.assured_date),
+    }
+
+
+def parse_point(text: str) -> tuple[float, float]:
+    match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*", text)
+    if not match or not (-90 <= float(match[1]) <= 90 and -180 <= float(match[2]) <= 180):
+        raise UsageError(f"--near must be 'latitude,longitude' such as 60.39,5.32, not {text!r}")
+    return float(match[1]), float(match[2])
+
+
+def parse_when(text: str) -> datetime:
+    """An ISO time; without a zone it is Norwegian time."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--open-at must be an ISO time such as 2026-12-24T22:00, not {text!r}") from None
+    return when if when.tzinfo else when.replace(tzinfo=OSLO)
 
 
 def stale_command(args: argparse.Namespace) -> int:
@@ -163,6 +239,13 @@ def _print(value: Any, as_json: bool, as_table: Callable[[Any], str]) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str) if as_json else as_table(value))
 
 
+def _positive_km(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 km, not {text}")
+    return value
+
+
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     catalog = subparsers.add_parser("catalog", help="look up and maintain the services catalogue")
     catalog.add_argument("--url", default=catalogue_url(), help="database URL (default: $VEIVISER_CATALOG_URL or the embedded SQLite)")
@@ -176,6 +259,24 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     import_cmd.add_argument("files", nargs="+", type=Path)
     import_cmd.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     import_cmd.set_defaults(handler=import_command)
+
+    search_cmd = commands.add_parser("search", help="find services by place, type, opening hours and what matters")
+    search_cmd.add_argument("--kommune", help="kommune, town or postcode (e.g. Bergen, Romsa, 5003)")
+    search_cmd.add_argument("--near", help="latitude,longitude (e.g. 60.39,5.32)")
+    search_cmd.add_argument("--radius", type=_positive_km, help="only services within this many km")
+    search_cmd.add_argument("--type", action="append", choices=[t.value for t in ServiceType], help="repeatable")
+    search_cmd.add_argument("--open-now", action="store_true")
+    search_cmd.add_argument("--open-at", help="ISO time, Norwegian time unless a zone is given")
+    search_cmd.add_argument("--drop-in", action="store_true")
+    search_cmd.add_argument("--anonymous", action="store_true")
+    search_cmd.add_argument("--for-relatives", action="store_true")
+    search_cmd.add_argument("--right-to-choose", action="store_true", help="eligible under the right to choose treatment place")
+    search_cmd.add_argument("--age", type=int)
+    search_cmd.add_argument("--language", help="language code, e.g. nb, en, se")
+    search_cmd.add_argument("--sort", choices=["distance", "wait"], default="distance")
+    search_cmd.add_argument("--limit", type=int, default=10)
+    search_cmd.add_argument("--json", action="store_true")
+    search_cmd.set_defaults(handler=search_command)
 
     show_cmd = commands.add_parser("show", help="everything the catalogue knows about one service")
     show_cmd.add_argument("id")

@@ -71,3 +71,48 @@ def test_import_of_a_bad_file_changes_nothing_and_names_the_problem(url, tmp_pat
 def test_import_of_a_missing_file_is_a_usage_error(url, tmp_path):
     result = veiviser(url, "import", str(tmp_path / "missing.json"))
     assert result.returncode == 2 and "missing.json" in result.stderr
+
+
+def test_search_by_kommune_and_type_lists_local_services_first(url):
+    result = veiviser(url, "search", "--kommune", "Bergen", "--type", "lar", "--json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert not found["fallback"] and found["services"]
+    assert all("lar" in s["types"] for s in found["services"])
+    assert found["services"][0]["where"] == "Bergen"
+
+
+def test_search_table_is_readable(url):
+    result = veiviser(url, "search", "--kommune", "5003", "--type", "lar")
+    assert result.returncode == 0 and "name" in result.stdout.splitlines()[0]
+
+
+def test_search_by_right_to_choose_sorted_by_wait(url):
+    found = json.loads(veiviser(url, "search", "--right-to-choose", "--sort", "wait", "--json").stdout)["services"]
+    waits = [s["wait_weeks"] for s in found]
+    known = [w for w in waits if w is not None]
+    assert found and known == sorted(known) and waits[: len(known)] == known
+
+
+def test_open_at_a_time_when_rusinfo_is_closed(url):
+    """RUSinfo answers weekdays 11-18; Christmas Eve evening is outside that."""
+    at_night = json.loads(veiviser(url, "search", "--type", "hjelpetelefon", "--open-at", "2026-12-24T22:00", "--json").stdout)
+    by_day = json.loads(veiviser(url, "search", "--type", "hjelpetelefon", "--open-at", "2026-11-24T12:00", "--json").stdout)
+    assert "RUSinfo" not in " ".join(s["name"] for s in at_night["services"])
+    assert "RUSinfo" in " ".join(s["name"] for s in by_day["services"])
+
+
+@pytest.mark.parametrize(
+    "args,complaint",
+    [
+        (["--kommune", "Atlantis"], "--kommune"),
+        (["--near", "91,5"], "--near"),
+        (["--near", "bergen"], "--near"),
+        (["--type", "pizza"], "--type"),
+        (["--radius", "-5"], "--radius"),
+        (["--open-at", "i morgen"], "--open-at"),
+    ],
+)
+def test_search_rejects_bad_arguments_clearly(url, args, complaint):
+    result = veiviser(url, "search", *args)
+    assert result.returncode == 2 and complaint in result.stderr, result.stderr

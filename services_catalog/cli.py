@@ -20,7 +20,9 @@ from tabulate import tabulate
 from services_catalog.db import catalogue_url, make_engine, migrate, open_session, session_factory
 from services_catalog.geocoding import resolve_place
 from services_catalog.geography import Gazetteer
+from services_catalog.datapackage import export_datapackage
 from services_catalog.hsds import ImportFailed, import_files
+from services_catalog.hsds_export import all_services, export_json, service_to_hsds
 from services_catalog.models import Service
 from services_catalog.opening_hours import OSLO, now
 from services_catalog.search import Match, Query, Sort, find_services
@@ -75,13 +77,23 @@ def import_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_command(args: argparse.Namespace) -> int:
+    with open_session(args.url) as session:
+        if args.format == "json":
+            count = export_json(session, args.target)
+        else:
+            count = export_datapackage([service_to_hsds(s) for s in all_services(session)], args.target)
+    print(f"Exported {count} services to {args.target}")
+    return 0
+
+
 def show_command(args: argparse.Namespace) -> int:
     with open_session(args.url) as session:
         service = session.get(Service, args.id)
         if service is None:
             print(f"No service with id {args.id}", file=sys.stderr)
             return NOT_FOUND
-        details = service_details(service)
+        details = service_to_hsds(service) if args.json else service_details(service)
     _print(details, args.json, lambda d: tabulate(list(d.items()), tablefmt="plain", maxcolwidths=[None, 90]))
     return 0
 
@@ -277,6 +289,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     search_cmd.add_argument("--limit", type=int, default=10)
     search_cmd.add_argument("--json", action="store_true")
     search_cmd.set_defaults(handler=search_command)
+
+    export_cmd = commands.add_parser("export", help="write the catalogue as HSDS 3.0 JSON or a CSV datapackage")
+    export_cmd.add_argument("target", type=Path, help="a .json file, or a folder for --format csv")
+    export_cmd.add_argument("--format", choices=["json", "csv"], default="json")
+    export_cmd.set_defaults(handler=export_command)
 
     show_cmd = commands.add_parser("show", help="everything the catalogue knows about one service")
     show_cmd.add_argument("id")

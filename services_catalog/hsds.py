@@ -1,4 +1,4 @@
-"""Read HSDS 3.0 service objects into the catalogue, all or nothing.
+"""Read HSDS 3.0 service objects (JSON or CSV datapackage) into the catalogue, all or nothing.
 
 Every problem is reported with file, record id and field, so whoever keeps
 the data can fix a whole file in one pass; a file with any problem changes
@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
 from sqlalchemy.orm import Session
+from tqdm import tqdm
+
+from services_catalog.datapackage import is_datapackage, read_datapackage
 
 from services_catalog.geography import Gazetteer
 from services_catalog.models import (
@@ -37,6 +41,8 @@ from services_catalog.taxonomy import (
     column_name,
 )
 
+# Below this many records an import is quick enough to need no progress bar.
+PROGRESS_FROM = 500
 STATUSES = {"active", "inactive", "defunct", "temporarily closed"}
 AREA_URI = re.compile(r"^urn:(?:ssb:(?P<scope>kommune|fylke):(?P<code>\d{2,4})|iso:country:(?P<country>[A-Z]{2}))$")
 
@@ -71,6 +77,8 @@ class ImportFailed(Exception):
 def load_service_objects(path: Path) -> list[dict[str, Any]]:
     """Accept a bare list, a paginated HSDS list ({"contents": [...]}) or {"services": [...]}."""
     document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, (list, dict)):
+        raise ImportFailed([Problem(str(path), "-", "-", "expected a JSON list or object of services")])
     if isinstance(document, list):
         return document
     for key in ("contents", "services"):
@@ -81,20 +89,26 @@ def load_service_objects(path: Path) -> list[dict[str, Any]]:
     raise ImportFailed([Problem(str(path), "-", "-", "no service objects found")])
 
 
-def import_files(session: Session, paths: Iterable[Path]) -> ImportReport:
-    """Import several files in one transaction; raises ImportFailed listing every problem."""
+def import_files(session: Session, paths: Iterable[Path], progress: bool | None = None) -> ImportReport:
+    """Import HSDS JSON files and CSV datapackages in one transaction.
+
+    Raises ImportFailed listing every problem; then nothing has changed.
+    `progress` shows a bar on stderr; None shows it for large imports at a terminal.
+    """
     report = ImportReport()
-    records: list[Service] = []
+    sourced: list[tuple[str, Any]] = []
     for path in paths:
         try:
-            objects = load_service_objects(path)
+            sourced += _read_records(path)
+        except ImportFailed as failure:
+            report.problems += failure.problems
         except (OSError, ValueError) as error:
             report.problems.append(Problem(str(path), "-", "-", f"unreadable: {error}"))
-            continue
-        for obj in objects:
-            service = _service_from_hsds(obj, str(path), report.problems)
-            if service is not None:
-                records.append(service)
+    records: list[Service] = []
+    for file, obj in tqdm(sourced, desc="Checking", unit=" services", disable=not _show_progress(progress, len(sourced))):
+        service = _checked_service(obj, file, report.problems)
+        if service is not None:
+            records.append(service)
     if report.problems:
         raise ImportFailed(report.problems)
     with session.begin_nested() if session.in_transaction() else session.begin():
@@ -103,6 +117,28 @@ def import_files(session: Session, paths: Iterable[Path]) -> ImportReport:
         refresh_points(session, merged, Gazetteer.load())
     report.services = len(records)
     return report
+
+
+def _checked_service(obj: Any, file: str, problems: list[Problem]) -> Service | None:
+    """A record whose nested parts have the wrong shape is a problem to report, not a crash."""
+    try:
+        return _service_from_hsds(obj, file, problems)
+    except (AttributeError, TypeError, KeyError) as error:
+        record_id = str(obj.get("id", "?")) if isinstance(obj, dict) else "?"
+        problems.append(Problem(file, record_id, "-", f"malformed record: {type(error).__name__}: {error}"))
+        return None
+
+
+def _read_records(path: Path) -> list[tuple[str, Any]]:
+    if is_datapackage(path):
+        return read_datapackage(path)
+    return [(str(path), obj) for obj in load_service_objects(path)]
+
+
+def _show_progress(progress: bool | None, records: int) -> bool:
+    if progress is None:
+        return records > PROGRESS_FROM and sys.stderr.isatty()
+    return progress
 
 
 def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service | None:

@@ -1,0 +1,169 @@
+"""HSDS 3.0 tabular form: a folder of CSV files and a datapackage.json.
+
+Spreadsheet people keep catalogues this way. Both directions go through the
+HSDS service objects of hsds_export/hsds, so a CSV record is checked by the
+same rules as a JSON one, and its problems name the CSV file it came from.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+from services_catalog.hsds_export import derived_id
+
+# HSDS table -> (file, the columns we fill, in HSDS order).
+TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "organization": ("organizations.csv", ("id", "name", "description", "email", "website")),
+    "service": ("services.csv", (
+        "id", "organization_id", "name", "alternate_name", "description", "url", "email", "status",
+        "application_process", "fees_description", "eligibility_description", "minimum_age", "maximum_age",
+        "assured_date")),
+    "location": ("locations.csv", ("id", "location_type", "name", "description", "latitude", "longitude")),
+    "address": ("addresses.csv", ("id", "location_id", "address_1", "city", "postal_code", "country", "address_type")),
+    "service_at_location": ("service_at_location.csv", ("id", "service_id", "location_id")),
+    "phone": ("phones.csv", ("id", "service_id", "number", "type", "description")),
+    "schedule": ("schedules.csv", (
+        "id", "service_id", "valid_from", "valid_to", "timezone", "freq", "byday", "description",
+        "opens_at", "closes_at")),
+    "service_area": ("service_areas.csv", ("id", "service_id", "name", "extent_type", "uri")),
+    "language": ("languages.csv", ("id", "service_id", "name", "code")),
+    "taxonomy": ("taxonomies.csv", ("id", "name", "description")),
+    "taxonomy_term": ("taxonomy_terms.csv", ("id", "code", "name", "description", "taxonomy", "taxonomy_id")),
+    "attribute": ("attributes.csv", ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value")),
+}
+# Children listed on a service object, by table and the service object's key.
+SERVICE_CHILDREN = {"phone": "phones", "schedule": "schedules", "service_area": "service_areas", "language": "languages"}
+INTEGER_COLUMNS = {"minimum_age", "maximum_age"}
+NUMBER_COLUMNS = {"latitude", "longitude"}
+
+
+def is_datapackage(path: Path) -> bool:
+    return path.is_dir() or path.name == "datapackage.json"
+
+
+def export_datapackage(services: list[dict[str, Any]], directory: Path) -> int:
+    """Write HSDS service objects (from hsds_export.service_to_hsds) as CSV tables."""
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = _flatten(services)
+    for table, (file, columns) in TABLES.items():
+        with open(directory / file, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(sorted(rows[table].values(), key=lambda r: r["id"]))
+    (directory / "datapackage.json").write_text(json.dumps(_descriptor(), indent=1) + "\n", encoding="utf-8")
+    return len(services)
+
+
+def read_datapackage(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """Service objects rebuilt from the tables, each with the CSV file it came from."""
+    directory = path if path.is_dir() else path.parent
+    tables = {table: _read(directory / file) for table, (file, _columns) in TABLES.items()}
+    by_service: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for table, key in SERVICE_CHILDREN.items():
+        for row in tables[table]:
+            by_service[row.get("service_id", "")][key].append(_without(row, "service_id"))
+    locations = _locations(tables)
+    for row in tables["service_at_location"]:
+        location = locations.get(row.get("location_id", ""), {"id": row.get("location_id")})
+        by_service[row.get("service_id", "")]["service_at_locations"].append({"id": row["id"], "location": location})
+    attributes = _attributes(tables)
+    organizations = {row["id"]: row for row in tables["organization"]}
+    file = str(directory / TABLES["service"][0])
+    return [
+        (file, {
+            **_typed(row),
+            **by_service[row.get("id", "")],
+            "attributes": attributes.get(row.get("id", ""), []),
+            **({"organization": organizations[row["organization_id"]]} if row.get("organization_id") in organizations else {}),
+        })
+        for row in tables["service"]
+    ]
+
+
+def _flatten(services: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    rows: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for service in services:
+        sid = service["id"]
+        rows["service"][sid] = service
+        if service.get("organization"):
+            rows["organization"][service["organization"]["id"]] = service["organization"]
+        for table, key in SERVICE_CHILDREN.items():
+            for child in service.get(key, []):
+                rows[table][child["id"]] = {**child, "service_id": sid}
+        for sal in service.get("service_at_locations", []):
+            location = sal["location"]
+            rows["service_at_location"][sal["id"]] = {"id": sal["id"], "service_id": sid, "location_id": location["id"]}
+            rows["location"][location["id"]] = location
+            for address in location.get("addresses", []):
+                rows["address"][address["id"]] = {**address, "location_id": location["id"]}
+        for attribute in service.get("attributes", []):
+            term = attribute["taxonomy_term"]
+            rows["taxonomy_term"][term["id"]] = term
+            rows["taxonomy"][term["taxonomy_id"]] = {"id": term["taxonomy_id"], "name": term["taxonomy"]}
+            rows["attribute"][attribute["id"]] = {
+                "id": attribute["id"], "link_id": sid, "taxonomy_term_id": term["id"],
+                "link_type": "service", "link_entity": "service", "value": attribute.get("value"),
+            }
+    return rows
+
+
+def _locations(tables: dict[str, list[dict[str, str]]]) -> dict[str, dict[str, Any]]:
+    addresses: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in tables["address"]:
+        addresses[row.get("location_id", "")].append(_without(row, "location_id"))
+    return {
+        row["id"]: {**_typed(row), **({"addresses": addresses[row["id"]]} if addresses[row["id"]] else {})}
+        for row in tables["location"]
+    }
+
+
+def _attributes(tables: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, Any]]]:
+    terms = {row["id"]: row for row in tables["taxonomy_term"]}
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in tables["attribute"]:
+        term = terms.get(row.get("taxonomy_term_id", ""), {"id": row.get("taxonomy_term_id")})
+        attribute = {"id": row["id"], "taxonomy_term": term, **({"value": row["value"]} if row.get("value") else {})}
+        found[row.get("link_id", "")].append(attribute)
+    return found
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    """A missing table is an empty one: a small catalogue need not have every file."""
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [{k: v for k, v in row.items() if v not in ("", None)} for row in csv.DictReader(handle)]
+
+
+def _typed(row: dict[str, str]) -> dict[str, Any]:
+    """CSV knows only text; give numbers back their type (bad ones stay text for the validator to name)."""
+    typed: dict[str, Any] = dict(row)
+    for column in INTEGER_COLUMNS & row.keys():
+        typed[column] = int(row[column]) if row[column].lstrip("-").isdigit() else row[column]
+    for column in NUMBER_COLUMNS & row.keys():
+        try:
+            typed[column] = float(row[column])
+        except ValueError:
+            pass
+    return typed
+
+
+def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != key}
+
+
+def _descriptor() -> dict[str, Any]:
+    return {
+        "name": "veiviser-catalogue",
+        "profile": "tabular-data-package",
+        "id": derived_id("datapackage", "veiviser"),
+        "resources": [
+            {"name": table, "path": file, "profile": "tabular-data-resource", "format": "csv",
+             "mediatype": "text/csv", "encoding": "utf-8",
+             "schema": {"fields": [{"name": column, "type": "string"} for column in columns]}}
+            for table, (file, columns) in TABLES.items()
+        ],
+    }

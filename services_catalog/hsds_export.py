@@ -1,0 +1,168 @@
+"""Write the catalogue as HSDS 3.0: the same service objects the importer reads.
+
+Export then re-import gives the same catalogue, and exporting twice gives the
+same bytes: records come out in id order, and ids we do not store (those of
+property attributes and taxonomy terms) are derived from what they name.
+"""
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services_catalog.models import Location, Schedule, Service
+from services_catalog.taxonomy import (
+    BOOLEAN_PROPERTIES,
+    PROPERTY_TAXONOMY,
+    SERVICE_TYPE_TAXONOMY,
+    Property,
+    ServiceType,
+    column_name,
+)
+
+# Namespace for ids derived from names (uuid5), so they are stable across exports.
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:veiviser:hsds")
+
+
+def derived_id(*parts: str) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, "/".join(parts)))
+
+
+def all_services(session: Session) -> list[Service]:
+    return list(session.scalars(select(Service).order_by(Service.id)))
+
+
+def export_json(session: Session, path: Path, page_size: int = 100) -> int:
+    """One HSDS paginated service list holding every page's contents (the API's shape, in one file)."""
+    services = [service_to_hsds(s) for s in all_services(session)]
+    document = {
+        "total_items": len(services),
+        "total_pages": max(1, math.ceil(len(services) / page_size)),
+        "page_number": 1,
+        "size": len(services),
+        "first_page": True,
+        "last_page": True,
+        "empty": not services,
+        "contents": services,
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return len(services)
+
+
+def service_to_hsds(service: Service) -> dict[str, Any]:
+    obj = {
+        **_plain(service, "id", "name", "alternate_name", "description", "url", "email", "status",
+                 "application_process", "fees_description", "eligibility_description", "minimum_age", "maximum_age"),
+        "assured_date": _iso(service.assured_date),
+        "organization": _organization(service),
+        "phones": [_plain(p, "id", "number", "type", "description") for p in _by_id(service.phones)],
+        "schedules": [_schedule(s) for s in _by_id(service.schedules)],
+        "service_areas": [
+            {**_plain(a, "id", "name", "uri"), "extent_type": "text"} for a in _by_id(service.service_areas)
+        ],
+        "languages": [_plain(l, "id", "name", "code") for l in _by_id(service.languages)],
+        "service_at_locations": [
+            {"id": sal.id, "location": _location(sal.location)} for sal in _by_id(service.service_at_locations)
+        ],
+        "attributes": _type_attributes(service) + _property_attributes(service),
+    }
+    if service.organization_id:
+        obj["organization_id"] = service.organization_id
+    return _without_empty(obj)
+
+
+def taxonomy_term(taxonomy: str, code: str) -> dict[str, Any]:
+    term: ServiceType | Property = ServiceType(code) if taxonomy == SERVICE_TYPE_TAXONOMY else Property(code)
+    return {
+        "id": derived_id("taxonomy_term", taxonomy, code),
+        "code": code,
+        "name": term.label_nb,
+        "description": term.label_en,
+        "taxonomy": taxonomy,
+        "taxonomy_id": derived_id("taxonomy", taxonomy),
+    }
+
+
+def _type_attributes(service: Service) -> list[dict[str, Any]]:
+    return [
+        {"id": link.id, "taxonomy_term": taxonomy_term(SERVICE_TYPE_TAXONOMY, link.code)}
+        for link in sorted(service.types, key=lambda l: l.code)
+    ]
+
+
+def _property_attributes(service: Service) -> list[dict[str, Any]]:
+    values: dict[Property, Any] = {p: getattr(service, column_name(p)) for p in BOOLEAN_PROPERTIES}
+    values[Property.WAIT_WEEKS] = service.wait_weeks
+    values[Property.WAIT_MEASURED] = _iso(service.wait_measured)
+    values[Property.SOURCE] = service.source
+    return [
+        {
+            "id": derived_id("attribute", service.id, prop.value),
+            "value": _text_value(value),
+            "taxonomy_term": taxonomy_term(PROPERTY_TAXONOMY, prop.value),
+        }
+        for prop, value in values.items()
+        if value is not None
+    ]
+
+
+def _text_value(value: Any) -> str:
+    """HSDS attribute values are strings."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _organization(service: Service) -> dict[str, Any] | None:
+    org = service.organization
+    return _without_empty(_plain(org, "id", "name", "description", "website", "email")) if org else None
+
+
+def _schedule(schedule: Schedule) -> dict[str, Any]:
+    return {
+        **_plain(schedule, "id", "freq", "byday", "opens_at", "closes_at", "timezone", "description"),
+        "valid_from": _iso(schedule.valid_from),
+        "valid_to": _iso(schedule.valid_to),
+    }
+
+
+def _location(location: Location) -> dict[str, Any]:
+    address = _plain(location, "address_1", "postal_code", "city")
+    obj = _plain(location, "id", "location_type", "name", "description", "latitude", "longitude")
+    if any(address.values()):
+        obj["addresses"] = [{"id": derived_id("address", location.id), **address, "country": "NO",
+                             "address_type": "physical"}]
+    return obj
+
+
+def _plain(record: Any, *names: str) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names}
+
+
+def _by_id(records: list[Any]) -> list[Any]:
+    return sorted(records, key=lambda r: r.id)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _without_empty(obj: dict[str, Any]) -> dict[str, Any]:
+    """HSDS leaves out what is unknown; so do we, rather than writing nulls."""
+    cleaned = {}
+    for key, value in obj.items():
+        if isinstance(value, dict):
+            value = _without_empty(value)
+        elif isinstance(value, list):
+            value = [_without_empty(v) if isinstance(v, dict) else v for v in value]
+        if value is not None and value != []:
+            cleaned[key] = value
+    return cleaned

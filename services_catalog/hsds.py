@@ -237,8 +237,10 @@ def _schedule(obj: dict[str, Any], problem) -> Schedule:
     for key in ("opens_at", "closes_at"):
         if obj.get(key) and not re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", obj[key]):
             problem(f"schedules.{key}", "must be HH:MM")
+    timezone = obj.get("timezone")
     return Schedule(
-        **_pick(obj, "id", "freq", "byday", "opens_at", "closes_at", "timezone", "description"),
+        **_pick(obj, "id", "freq", "byday", "opens_at", "closes_at", "description"),
+        timezone=None if timezone is None else str(timezone),
         valid_from=_date(obj.get("valid_from"), "schedules.valid_from", problem),
         valid_to=_date(obj.get("valid_to"), "schedules.valid_to", problem),
     )

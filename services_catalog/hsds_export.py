@@ -128,10 +128,19 @@ def _organization(service: Service) -> dict[str, Any] | None:
 
 def _schedule(schedule: Schedule) -> dict[str, Any]:
     return {
-        **_plain(schedule, "id", "freq", "byday", "opens_at", "closes_at", "timezone", "description"),
+        **_plain(schedule, "id", "freq", "byday", "opens_at", "closes_at", "description"),
+        "timezone": _utc_offset(schedule.timezone),
         "valid_from": _iso(schedule.valid_from),
         "valid_to": _iso(schedule.valid_to),
     }
+
+
+def _utc_offset(timezone: str | None) -> float | None:
+    """HSDS writes a zone as a UTC offset; an IANA name (our default, Europe/Oslo) has no HSDS form."""
+    try:
+        return float(timezone) if timezone is not None else None
+    except ValueError:
+        return None
 
 
 def _location(location: Location) -> dict[str, Any]:

@@ -1,0 +1,180 @@
+"""Export is valid HSDS 3.0, and export -> import -> export loses nothing, in JSON and CSV."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from services_catalog.datapackage import export_datapackage
+from services_catalog.db import session_factory
+from services_catalog.hsds import ImportFailed, import_files
+from services_catalog.hsds_export import all_services, export_json, service_to_hsds
+from tests.conftest import ROOT
+
+SCHEMA = json.loads((Path(__file__).parent / "hsds3" / "service_with_definitions.json").read_text())
+
+# Every field the product reads, in a record written by hand the way another HSDS tool would.
+COMPLETE = {
+    "id": "eksempel-1",
+    "name": "Eksempeltjeneste for test",
+    "alternate_name": "Eksempel",
+    "description": "Lavterskel helsetilbud, laget for testen.",
+    "url": "https://example.org/eksempel",
+    "status": "active",
+    "application_process": "Kom innom, ingen timeavtale.",
+    "fees_description": "Gratis",
+    "eligibility_description": "Alle over 16",
+    "minimum_age": 16,
+    "maximum_age": 30,
+    "assured_date": "2026-11-01",
+    "organization": {"id": "eksempel-org", "name": "Eksempelorganisasjon", "description": "Test"},
+    "phones": [{"id": "eksempel-tlf", "number": "08588", "type": "voice", "description": "RUSinfo, brukt som ekte nummer"}],
+    "schedules": [
+        {"id": "eksempel-hverdag", "freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR", "opens_at": "18:00", "closes_at": "02:00",
+         "timezone": 1, "valid_from": "2026-01-01", "valid_to": "2026-12-31"},
+        {"id": "eksempel-helg", "freq": "WEEKLY", "byday": "SA,SU", "opens_at": "12:00", "closes_at": "16:00"},
+    ],
+    "service_areas": [
+        {"id": "eksempel-k", "name": "Bergen", "extent_type": "text", "uri": "urn:ssb:kommune:4601"},
+        {"id": "eksempel-f", "name": "Vestland", "extent_type": "text", "uri": "urn:ssb:fylke:46"},
+        {"id": "eksempel-n", "name": "Norge", "extent_type": "text", "uri": "urn:iso:country:NO"},
+    ],
+    "languages": [{"id": "eksempel-nb", "name": "Norsk", "code": "nb"}, {"id": "eksempel-se", "name": "Sámegiella", "code": "se"}],
+    "service_at_locations": [{"id": "eksempel-sal", "location": {
+        "id": "eksempel-sted", "location_type": "physical", "name": "Eksempelstedet",
+        "latitude": 60.3913, "longitude": 5.3221,
+        "addresses": [{"id": "x", "address_1": "Eksempelgata 1", "city": "Bergen", "postal_code": "5003",
+                       "country": "NO", "address_type": "physical", "state_province": "Vestland"}],
+    }}],
+    "attributes": [
+        {"id": "eksempel-type", "taxonomy_term": {"id": "t1", "code": "lavterskel-helse", "name": "Lavterskel helse",
+                                                  "description": "Lavterskel helsetilbud",
+                                                  "taxonomy": "veiviser-tjenestetype"}},
+        *[{"id": f"eksempel-{code}", "value": value,
+           "taxonomy_term": {"id": f"t-{code}", "code": code, "name": code, "description": code,
+                             "taxonomy": "veiviser-egenskap"}}
+          for code, value in [("drop-in", "true"), ("referral-required", "false"), ("anonymous", "true"),
+                              ("free", "true"), ("sobriety-required", "false"), ("accepts-lar", "true"),
+                              ("for-relatives", "false"), ("right-to-choose", "false"), ("open-on-holidays", "true"),
+                              ("wait-weeks", "2"), ("wait-measured", "2026-10-15"),
+                              ("source", "Skrevet for testen; ikke en ekte tjeneste")]],
+    ],
+}
+
+# What the product keeps of a record; ids of attributes and terms are ours to choose.
+def kept(service: dict) -> dict:
+    location = service["service_at_locations"][0]["location"]
+    return {
+        **{k: sorted(v, key=lambda x: x["id"]) if isinstance(v, list) else v
+           for k, v in service.items() if k not in ("attributes", "service_at_locations", "organization", "organization_id")},
+        "organization": {k: service["organization"][k] for k in ("id", "name")},
+        "types": sorted(a["taxonomy_term"]["code"] for a in service["attributes"]
+                        if a["taxonomy_term"]["taxonomy"] == "veiviser-tjenestetype"),
+        "properties": sorted((a["taxonomy_term"]["code"], a["value"]) for a in service["attributes"]
+                             if a["taxonomy_term"]["taxonomy"] == "veiviser-egenskap"),
+        "location": {k: location.get(k) for k in ("id", "name", "latitude", "longitude")},
+        "address": {k: location["addresses"][0][k] for k in ("address_1", "city", "postal_code")},
+    }
+
+
+@pytest.fixture
+def fresh(empty_catalogue_url):
+    def session():
+        return session_factory(empty_catalogue_url)()
+    return session
+
+
+def test_the_complete_example_is_valid_hsds():
+    jsonschema.validate(COMPLETE, SCHEMA)
+
+
+def test_a_valid_hsds_record_imports_without_loss(fresh, tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps([COMPLETE]))
+    with fresh() as session:
+        import_files(session, [path])
+        session.commit()
+        exported = service_to_hsds(all_services(session)[0])
+    assert kept(exported) == kept(COMPLETE)
+
+
+def test_every_exported_service_is_valid_hsds(catalogue_url):
+    with session_factory(catalogue_url)() as session:
+        services = [service_to_hsds(s) for s in all_services(session)]
+    validator = jsonschema.validators.validator_for(SCHEMA)(SCHEMA)
+    errors = [(s["id"], e.message) for s in services for e in validator.iter_errors(s)]
+    assert services and not errors, errors[:5]
+
+
+def test_the_schema_check_can_fail():
+    broken = dict(COMPLETE, minimum_age="sixteen")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, SCHEMA)
+
+
+def test_json_export_import_export_is_identical(fresh, catalogue_url, tmp_path):
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    with session_factory(catalogue_url)() as session:
+        count = export_json(session, first)
+    with fresh() as session:
+        assert import_files(session, [first]).services == count
+        session.commit()
+        export_json(session, second)
+    assert first.read_bytes() == second.read_bytes()
+    assert json.loads(first.read_text())["total_items"] == count > 50
+
+
+def test_csv_datapackage_round_trip_is_identical(fresh, catalogue_url, tmp_path):
+    with session_factory(catalogue_url)() as session:
+        original = [service_to_hsds(s) for s in all_services(session)]
+    export_datapackage(original, tmp_path / "package")
+    with fresh() as session:
+        import_files(session, [tmp_path / "package" / "datapackage.json"])
+        session.commit()
+        again = [service_to_hsds(s) for s in all_services(session)]
+    assert again == original
+
+
+def test_csv_problems_name_the_csv_file_record_and_field(fresh, catalogue_url, tmp_path):
+    with session_factory(catalogue_url)() as session:
+        export_datapackage([service_to_hsds(s) for s in all_services(session)], tmp_path / "package")
+    services_csv = tmp_path / "package" / "services.csv"
+    rows = list(csv.DictReader(services_csv.open(encoding="utf-8")))
+    rows[0]["assured_date"] = "forrige uke"
+    with services_csv.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=rows[0].keys())
+        writer.writeheader()
+        writer.writerows(rows)
+    with fresh() as session, pytest.raises(ImportFailed) as failure:
+        import_files(session, [tmp_path / "package"])
+    assert [(p.file, p.record_id, p.field) for p in failure.value.problems] == [
+        (str(services_csv), rows[0]["id"], "assured_date")
+    ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['{"services": [', '"just text"', "[1, 2]", '[{"id": "x", "name": "y", "phones": ["not an object"]}]',
+     '{"contents": [{"id": "x", "name": "y", "schedules": [{"opens_at": 7}]}]}'],
+)
+def test_broken_files_give_problems_not_crashes(fresh, tmp_path, content):
+    path = tmp_path / "broken.json"
+    path.write_text(content)
+    with fresh() as session, pytest.raises(ImportFailed) as failure:
+        import_files(session, [path])
+    assert failure.value.problems and all(p.file == str(path) for p in failure.value.problems)
+
+
+def test_the_example_in_the_format_docs_imports(fresh, tmp_path):
+    """docs/catalogue-format.md shows a complete record; it must stay true."""
+    text = (ROOT / "docs" / "catalogue-format.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)\n```", text, re.S).group(1))
+    jsonschema.validate(example, SCHEMA)
+    path = tmp_path / "example.json"
+    path.write_text(json.dumps([example]))
+    with fresh() as session:
+        assert import_files(session, [path]).services == 1

@@ -4,8 +4,10 @@ Search must find a service near a point with one index lookup, whether we
 know its street address or only the kommuner it serves. Verified coordinates
 are used as they are; otherwise each served kommune's centre stands in,
 flagged approximate, so that nothing is presented as an address. A service
-known only by its fylke or as national gets no point: placing it at some
-centre would invent a location, so search finds those through their areas.
+known only by its fylke gets no point: placing it at some centre would invent
+a location, so search finds it through its areas. A national service gets no
+point even with an address: it is offered everywhere and never ranked by
+distance, and keeping it out of the index spares every search a check.
 
 `point_rows` is the one definition of what the index holds; the importer
 (through `refresh_points`) and the synthetic bulk loader both use it.
@@ -37,28 +39,34 @@ def points_for(service: Service, gazetteer: Gazetteer) -> list[ServicePoint]:
         for sal in service.service_at_locations
         if sal.location.latitude is not None and sal.location.longitude is not None
     ]
-    kommuner = [area.code for area in service.service_areas if area.scope == "kommune"]
-    return [ServicePoint(**row) for row in point_rows(service.id, exact, kommuner, gazetteer)]
+    areas = [(area.scope, area.code) for area in service.service_areas]
+    return [ServicePoint(**row) for row in point_rows(service.id, exact, areas, gazetteer)]
 
 
 def point_rows(
     service_id: str,
     exact: Sequence[tuple[float, float]],
-    kommune_codes: Iterable[str],
+    areas: Iterable[tuple[str, str | None]],
     gazetteer: Gazetteer,
     locate: Locate | None = None,
 ) -> list[dict[str, Any]]:
     """Index rows for one service: its verified coordinates, else the centres of the kommuner it serves.
 
-    `locate` may be a memoised `kommune_at` for bulk loads; the polygon test is the slow part.
+    `areas` are its service areas as (scope, code). `locate` may be a memoised `kommune_at` for
+    bulk loads; the polygon test is the slow part.
     """
+    areas = list(areas)
+    if any(scope == "country" for scope, _ in areas):
+        return []
     if exact:
         locate = locate or (lambda lat, lon: _kommune_number(gazetteer, lat, lon))
         return [
             dict(service_id=service_id, latitude=lat, longitude=lon, kommune_number=locate(lat, lon), approximate=False)
             for lat, lon in exact
         ]
-    kommuner = [kommune for code in kommune_codes if (kommune := gazetteer.kommune(code)) is not None]
+    kommuner = [
+        kommune for scope, code in areas if scope == "kommune" and (kommune := gazetteer.kommune(code)) is not None
+    ]
     return [
         dict(service_id=service_id, latitude=k.lat, longitude=k.lon, kommune_number=k.number, approximate=True)
         for k in kommuner

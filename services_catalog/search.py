@@ -39,41 +39,54 @@ What the answer means:
 
 How it stays fast (bench/search.py measures it on 100,000 services): the
 search index `service_point` is read through bounding boxes that grow until
-enough services are certainly nearer than anything outside the box; filters
-run in SQL on those rows only; opening hours are checked in Python on the
-survivors; haversine pre-ranks, and only the final matches are loaded as ORM
-objects and measured with geopy's geodesic. Services without a point (fylke
-or country areas only) are reached through their areas.
+enough services are certainly nearer than anything outside the box (a
+kommune's own services through its part of the index); every filter runs in
+SQL on those rows only, opening hours as a coarse prefilter that never drops
+an open service, then exactly in Python on the few survivors. Statements are
+built once per combination of filters and reused with new parameters.
+Haversine pre-ranks; only the final matches are loaded as ORM objects and
+measured with geopy's geodesic. Services without a point (fylke or country
+areas only) are reached through their areas.
 """
 from __future__ import annotations
 
+import itertools
 import math
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from enum import Enum
-from typing import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import AbstractSet, Any, Callable, Iterable, Sequence
 
 from geopy.distance import geodesic
-from sqlalchemy import and_, exists, func, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, and_, bindparam, exists, func, not_, or_, select
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from services_catalog.geography import Gazetteer, Kommune
 from services_catalog.models import Language, Schedule, Service, ServiceArea, ServicePoint, ServiceTypeLink
-from services_catalog.opening_hours import is_open
+from services_catalog.opening_hours import OSLO, WEEKDAYS, is_open, is_public_holiday
 from services_catalog.opening_hours import now as current_time
 from services_catalog.taxonomy import BOOLEAN_PROPERTIES, Property, ServiceType, column_name
 
 # Beyond this a service outside the kommune is no longer "near"; national ones are offered instead.
 NEARBY_KM = 100.0
 EARTH_KM = 6371.0088
+NORWAY = "NO"  # the code of a country-wide service area (urn:iso:country:NO)
 FIRST_RING_KM = 0.5
 MIN_GROWTH, MAX_GROWTH = 1.5, 4.0
-# A kommune is never wider than this; past it the search for the kommune's own services drops the box.
-WIDEST_KOMMUNE_KM = 300.0
+# A kommune's own services: after this many boxes the rest of the kommune is read at once.
+KOMMUNE_RINGS = 3
+CLUSTER_SLACK = 8  # extra rows read from a kommune centre, for those the opening-hours check drops
 
-NORWAY = "NO"  # the code of a country-wide service area (urn:iso:country:NO)
+# A candidate's place in the ranking: km (inf if unknown) and the index row that gave it, so that
+# services at the same distance keep the index's order, which SQL can read without sorting.
+Rank = tuple[float, int]
+UNKNOWN: Rank = (math.inf, sys.maxsize)
+
 # Properties a query can ask for; open-on-holidays is read by `open_at` instead.
 FILTER_PROPERTIES = tuple(p for p in BOOLEAN_PROPERTIES if p is not Property.OPEN_ON_HOLIDAYS)
 
@@ -169,172 +182,153 @@ class _Search:
     query: Query
     origin: tuple[float, float] | None
     kommune: Kommune | None
-    conditions: list[ColumnElement] = field(init=False)
-    nationals: list[str] = field(init=False)
+    filters: _Filters = field(init=False)
     rejected: set[str] = field(default_factory=set)
     opened: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.conditions = _filters(self.query)
-        self.nationals = self._national_ids()
+        self.filters = _filters(self.query)
 
     def by_distance(self) -> tuple[list[str], bool]:
         """Ids best first: local, then others within reach, then national; and whether it is a fallback."""
         limit = self.query.limit
         locals_ = self._locals() if self.kommune and self.origin else {}
-        others: dict[str, float] = {}
+        others: dict[str, Rank] = {}
         if self.origin and len(locals_) < limit:
             reach = self.query.radius_km or NEARBY_KM
-            others = self._nearest(self.conditions, limit - len(locals_), reach, exclude=set(locals_)).found
-        nationals = self._open_nationals() if self.query.include_national else []
+            mode = "out" if self.kommune else "any"
+            others = self._nearest(mode, limit - len(locals_), reach, exclude=locals_.keys())
         fallback = self.origin is not None and not locals_
+        room = fallback or len(locals_) + len(others) < limit
+        nationals = self._open_nationals() if self.query.include_national and room else []
         return _compose(_ranked(locals_), _ranked(others), nationals, limit, fallback), fallback
 
     def by_wait(self) -> list[str]:
         """Ids by published wait (unknown last), then distance, for the right to choose."""
-        rows = self.session.execute(
-            select(_service.c.id, _service.c.wait_weeks)
-            .where(*self.conditions)
-            .order_by(_service.c.wait_weeks.is_(None), _service.c.wait_weeks, _service.c.id)
-        ).all()
+        rows = self._run(_wait_statement(self.filters.shape))
         if not self.query.include_national:
-            rows = [row for row in rows if row.id not in set(self.nationals)]
+            nationals = set(self._national_ids())
+            rows = [row for row in rows if row.id not in nationals]
         chosen: list[str] = []
         for group in _same_wait(rows):
-            chosen += _ranked(self._distances(self._accept(group)))
+            chosen += _ranked(self._ranks(self._accept(group)))
             if len(chosen) >= self.query.limit:
                 break
         return chosen[: self.query.limit]
 
-    def _locals(self) -> dict[str, float | None]:
+    def _locals(self) -> dict[str, Rank]:
         """The nearest `limit` services that serve the kommune, or all of them if there are fewer."""
-        assert self.kommune is not None
-        limit, reach = self.query.limit, self.query.radius_km
-        inside = self._nearest([*self.conditions, _point.c.kommune_number == self.kommune.number], limit, reach)
-        found: dict[str, float | None] = dict(inside.found)
+        limit = self.query.limit
+        found = self._nearest("in", limit, self.query.radius_km)
         if len(found) >= limit:
             # Enough in the kommune; only a service serving it from just across the border can come between.
-            nth = sorted(inside.found.values())[limit - 1]
-            across = self._within([*self.conditions, _outside(self.kommune)], nth)
-            serving = self._serving(across)
-            found.update({i: km for i, km in across.items() if i in serving})
+            nth = sorted(found.values())[limit - 1][0]
+            across = self._nearest("out", math.inf, nth)
+            serving = self._serving(across) if across else set()
+            found.update({i: rank for i, rank in across.items() if i in serving})
             return found
-        for service_id, km in self._by_area().items():
-            found.setdefault(service_id, km)
+        for service_id, rank in self._by_area().items():
+            found.setdefault(service_id, rank)
         return found
 
     def _nearest(
-        self, conditions: list[ColumnElement], want: int, reach: float | None, exclude: set[str] = frozenset()
-    ) -> _Ring:
-        """Grow a box until `want` services are certainly nearer than anything outside it, or `reach` is searched."""
-        ring = _Ring()
-        radius, hole = FIRST_RING_KM, None
-        while True:
-            bounded = reach is not None or radius <= WIDEST_KOMMUNE_KM
-            searched = min(radius, reach) if reach is not None else radius
-            box = _box(self.origin, searched) if bounded else None
-            ring.add(self._nearest_per_service(self._rows(conditions, box, hole), exclude))
-            if not bounded:
-                return ring
-            found = ring.count_within(searched)
-            if found >= want or searched == reach:
-                ring.keep_within(searched)
-                return ring
-            hole, radius = box, searched * _growth(found, want)
+        self, mode: str, want: float, reach: float | None, exclude: AbstractSet[str] = frozenset()
+    ) -> dict[str, Rank]:
+        """Grow a box until `want` services are certainly nearer than anything outside it, or `reach` is searched.
 
-    def _within(self, conditions: list[ColumnElement], km: float) -> dict[str, float]:
-        """Fitting services with a point within `km`, from one box."""
-        ring = _Ring()
-        ring.add(self._nearest_per_service(self._rows(conditions, _box(self.origin, km), None), set()))
-        ring.keep_within(km)
-        return ring.found
+        `mode` "in" reads the kommune's own part of the index (its centre first, see `_centre`);
+        without a reach the rest of the kommune is read at once after a few boxes: a kommune has
+        few rows, or is dense and done in the first box.
+        """
+        statement = _ring_statement(self.filters.shape, mode)
+        found = self._centre(want, reach) if mode == "in" else {}
+        radius = reach if math.isinf(want) and reach is not None else FIRST_RING_KM
+        hole = _NOWHERE
+        for ring in itertools.count(1):
+            last = reach is None and ring > KOMMUNE_RINGS
+            searched = math.inf if last else min(radius, math.inf if reach is None else reach)
+            box = _EVERYWHERE if last else _box(self.origin, searched)
+            rows = self._run(statement, **box.params(""), **hole.params("hole_"), **self._kommune_params())
+            for service_id, rank in self._located(rows, exclude).items():
+                _keep_better(found, service_id, rank)
+            within = sum(1 for km, _ in found.values() if km <= searched)
+            if last or within >= want or searched == reach:
+                return {i: rank for i, rank in found.items() if rank[0] <= searched}
+            hole, radius = box, searched * _growth(within, want)
+        raise AssertionError("unreachable")
+
+    def _centre(self, want: float, reach: float | None) -> dict[str, Rank]:
+        """The kommune's services at its centre, read in index order until `want` fit.
+
+        Every service known only by its kommune sits there, thousands in a big one; they tie on
+        distance, so the first `want` in index order are the answer and the rest need not be read.
+        """
+        assert self.kommune is not None
+        km = _haversine(self.origin, (self.kommune.lat, self.kommune.lon))
+        found: dict[str, Rank] = {}
+        after, batch = -1, int(want) + CLUSTER_SLACK
+        while len(found) < want and (reach is None or km <= reach):
+            rows = self._run(_centre_statement(self.filters.shape), **self._kommune_params(), after=after, batch=batch)
+            accepted = self._accept(row.service_id for row in rows)
+            for row in rows:
+                if row.service_id in accepted:
+                    found.setdefault(row.service_id, (km, row.id))
+            if len(rows) < batch:
+                break
+            after = rows[-1].id
+        return found
 
     def _serving(self, ids: Iterable[str]) -> set[str]:
         """Which of `ids` have an area for the kommune or its fylke."""
         assert self.kommune is not None
-        rows = self.session.execute(
-            select(_area.c.service_id, _area.c.scope, _area.c.code).where(_area.c.service_id.in_(sorted(ids)))
-        )
-        return {service_id for service_id, scope, code in rows if (scope, code) in _areas_for(self.kommune)}
+        wanted = _areas_for(self.kommune)
+        rows = self._run(_AREAS_OF, ids=sorted(ids))
+        return {service_id for service_id, scope, code in rows if (scope, code) in wanted}
 
-    def _by_area(self) -> dict[str, float | None]:
-        """Every fitting service with an area for the kommune or its fylke, at its nearest point (None: no point)."""
+    def _by_area(self) -> dict[str, Rank]:
+        """Every fitting service with an area for the kommune or its fylke, at its nearest point."""
         assert self.kommune is not None
         wanted = _areas_for(self.kommune)
-        rows = self.session.execute(
-            select(_service.c.id, _area.c.scope, _area.c.code, _point.c.latitude, _point.c.longitude)
-            .select_from(_area.join(_service, _service.c.id == _area.c.service_id)
-                         .outerjoin(_point, _point.c.service_id == _service.c.id))
-            .where(_area.c.code.in_(sorted(code for _, code in wanted)), *self.conditions)
-        ).all()
-        nearest: dict[str, float | None] = {}
-        for service_id, scope, code, lat, lon in rows:
-            if (scope, code) not in wanted:
-                continue
-            km = None if lat is None else _haversine(self.origin, (lat, lon))
-            if service_id not in nearest or _distance_key(km) < _distance_key(nearest[service_id]):
-                nearest[service_id] = km
-        accepted = self._accept(set(nearest) - set(self.nationals))
-        reach = self.query.radius_km
-        return {i: km for i, km in nearest.items() if i in accepted and (reach is None or _distance_key(km) <= reach)}
+        rows = self._run(_area_statement(self.filters.shape), codes=sorted(code for _, code in wanted))
+        found: dict[str, Rank] = {}
+        for service_id, scope, code, point_id, lat, lon in rows:
+            if (scope, code) in wanted:
+                found.setdefault(service_id, UNKNOWN)
+                if lat is not None:
+                    _keep_better(found, service_id, (_haversine(self.origin, (lat, lon)), point_id))
+        accepted = self._accept(found)
+        return self._within_radius({i: rank for i, rank in found.items() if i in accepted})
 
     def _national_ids(self) -> list[str]:
-        """Fitting national services by name, found from their areas."""
-        stmt = (
-            select(_service.c.id, _service.c.name, _area.c.scope)
-            .select_from(_area.join(_service, _service.c.id == _area.c.service_id))
-            .where(_area.c.code == NORWAY, *self.conditions)
-            .order_by(_service.c.name, _service.c.id)
-        )
-        rows = self.session.execute(stmt)
+        """Fitting national services by name (before opening hours)."""
+        rows = self._run(_national_statement(self.filters.shape))
         return list(dict.fromkeys(row.id for row in rows if row.scope == "country"))
 
     def _open_nationals(self) -> list[str]:
-        accepted = self._accept(self.nationals)
-        return [i for i in self.nationals if i in accepted]
+        nationals = self._national_ids()
+        accepted = self._accept(nationals)
+        return [i for i in nationals if i in accepted]
 
-    def _distances(self, ids: Iterable[str]) -> dict[str, float | None]:
-        ids = list(ids)
-        if not ids or self.origin is None:
-            return {i: None for i in ids}
-        rows = self.session.execute(
-            select(_point.c.service_id, _point.c.latitude, _point.c.longitude).where(_point.c.service_id.in_(ids))
-        ).all()
-        distances: dict[str, float | None] = {i: None for i in ids}
-        for service_id, lat, lon in rows:
-            km = _haversine(self.origin, (lat, lon))
-            if km < _distance_key(distances[service_id]):
-                distances[service_id] = km
+    def _ranks(self, ids: Iterable[str]) -> dict[str, Rank]:
+        """Each service at its nearest point (unknown without a point or a place)."""
+        found: dict[str, Rank] = {i: UNKNOWN for i in ids}
+        if found and self.origin is not None:
+            for point_id, service_id, lat, lon in self._run(_POINTS_OF, ids=sorted(found)):
+                _keep_better(found, service_id, (_haversine(self.origin, (lat, lon)), point_id))
+        return self._within_radius(found)
+
+    def _within_radius(self, found: dict[str, Rank]) -> dict[str, Rank]:
         reach = self.query.radius_km
-        return {i: km for i, km in distances.items() if reach is None or _distance_key(km) <= reach}
+        return found if reach is None else {i: rank for i, rank in found.items() if rank[0] <= reach}
 
-    def _rows(self, conditions: list[ColumnElement], box: _Box | None, hole: _Box | None) -> Sequence:
-        stmt = (
-            select(_point.c.service_id, _point.c.latitude, _point.c.longitude)
-            .select_from(_point.join(_service, _service.c.id == _point.c.service_id))
-            .where(*conditions)
-        )
-        if box is not None:
-            stmt = stmt.where(*box.contains())
-        if hole is not None:
-            stmt = stmt.where(not_(and_(*hole.contains())))
-        return self.session.execute(stmt).all()
-
-    def _nearest_per_service(self, rows: Sequence, exclude: set[str]) -> dict[str, float]:
-        """Nearest distance per service among `rows`, for located services open when asked.
-
-        National services may have an address, but are never ranked by it.
-        """
-        nearest: dict[str, float] = {}
-        skip = exclude | set(self.nationals)
-        for service_id, lat, lon in rows:
-            if service_id in skip:
-                continue
-            km = _haversine(self.origin, (lat, lon))
-            if km < nearest.get(service_id, math.inf):
-                nearest[service_id] = km
-        accepted = self._accept(nearest)
-        return {i: km for i, km in nearest.items() if i in accepted}
+    def _located(self, rows: Sequence, exclude: AbstractSet[str]) -> dict[str, Rank]:
+        """Each service's nearest point among `rows`, for services open when asked."""
+        found: dict[str, Rank] = {}
+        for point_id, service_id, lat, lon in rows:
+            if service_id not in exclude:
+                _keep_better(found, service_id, (_haversine(self.origin, (lat, lon)), point_id))
+        accepted = self._accept(found)
+        return {i: rank for i, rank in found.items() if i in accepted}
 
     def _accept(self, ids: Iterable[str]) -> set[str]:
         """Ids open at `open_at` (all ids without that filter); schedules are read once per service."""
@@ -347,33 +341,30 @@ class _Search:
         self.rejected |= unknown - open_
         return ids - self.rejected
 
+    def _kommune_params(self) -> dict[str, Any]:
+        if self.kommune is None:
+            return {"kommune": "", "centre_lat": _NOWHERE.north, "centre_lon": _NOWHERE.east}
+        return {"kommune": self.kommune.number, "centre_lat": self.kommune.lat, "centre_lon": self.kommune.lon}
 
-@dataclass
-class _Ring:
-    found: dict[str, float] = field(default_factory=dict)
-
-    def add(self, distances: dict[str, float]) -> None:
-        for service_id, km in distances.items():
-            if km < self.found.get(service_id, math.inf):
-                self.found[service_id] = km
-
-    def count_within(self, km: float) -> int:
-        return sum(1 for d in self.found.values() if d <= km)
-
-    def keep_within(self, km: float) -> None:
-        """Only what lies inside the circle is certain: a corner of the box is farther than its edge."""
-        self.found = {i: d for i, d in self.found.items() if d <= km}
+    def _run(self, statement: Select, **params: Any) -> Sequence:
+        return self.session.execute(statement, {**self.filters.params, **params}).all()
 
 
-def _growth(found: int, want: int) -> float:
+def _keep_better(found: dict[str, Rank], service_id: str, rank: Rank) -> None:
+    if rank < found.get(service_id, UNKNOWN):
+        found[service_id] = rank
+
+
+def _growth(found: int, want: float) -> float:
     """How far to widen the box: matches grow with area, so aim at the radius that should hold `want`."""
-    if found == 0:
+    if found == 0 or math.isinf(want):
         return MAX_GROWTH
     return min(MAX_GROWTH, max(MIN_GROWTH, 1.2 * math.sqrt(want / found)))
 
 
 def _compose(locals_: list[str], others: list[str], nationals: list[str], limit: int, fallback: bool) -> list[str]:
     """Cut to `limit`; in a fallback national services get at least one place and at most half."""
+    nationals = [i for i in nationals if i not in locals_ and i not in others]  # a national one with local areas
     if not fallback or not nationals:
         return (locals_ + others + nationals)[:limit]
     national_places = min(len(nationals), max(1, limit // 2))
@@ -381,12 +372,9 @@ def _compose(locals_: list[str], others: list[str], nationals: list[str], limit:
     return nearby + nationals[: limit - len(nearby)]
 
 
-def _ranked(distances: dict[str, float | None]) -> list[str]:
-    return sorted(distances, key=lambda i: (_distance_key(distances[i]), i))
+def _ranked(found: dict[str, Rank]) -> list[str]:
+    return sorted(found, key=lambda i: (found[i], i))
 
-
-def _distance_key(km: float | None) -> float:
-    return math.inf if km is None else km
 
 
 def _same_wait(rows: Sequence) -> Iterable[list[str]]:
@@ -403,35 +391,6 @@ def _same_wait(rows: Sequence) -> Iterable[list[str]]:
         yield group
 
 
-# --- SQL pieces ---------------------------------------------------------------------------
-
-def _about_service(*conditions: ColumnElement) -> ColumnElement:
-    """EXISTS over a child table of `service`, tied to the outer query's service row only."""
-    return exists().where(*conditions).correlate(_service)
-
-
-def _filters(query: Query) -> list[ColumnElement]:
-    """The query's filters as SQL on `service`, so only fitting rows leave the database."""
-    conditions: list[ColumnElement] = [_service.c.status == "active"]
-    if query.types:
-        codes = sorted(ServiceType(code).value for code in query.types)
-        conditions.append(_about_service(_type.c.service_id == _service.c.id, _type.c.code.in_(codes)))
-    for prop in FILTER_PROPERTIES:
-        wanted = getattr(query, column_name(prop))
-        if wanted is not None:
-            conditions.append(_service.c[column_name(prop)] == wanted)
-    if query.age is not None:
-        conditions.append(or_(_service.c.minimum_age.is_(None), _service.c.minimum_age <= query.age))
-        conditions.append(or_(_service.c.maximum_age.is_(None), _service.c.maximum_age >= query.age))
-    if query.language:
-        conditions.append(
-            _about_service(_language.c.service_id == _service.c.id, _language.c.code == query.language.lower())
-        )
-    if query.open_at is not None:
-        conditions.append(_about_service(_schedule.c.service_id == _service.c.id))  # unknown hours never open
-    return conditions
-
-
 def _areas_for(kommune: Kommune) -> set[tuple[str, str]]:
     """(scope, code) of the areas that make a service local to the kommune.
 
@@ -441,22 +400,205 @@ def _areas_for(kommune: Kommune) -> set[tuple[str, str]]:
     return {("kommune", kommune.number), ("fylke", kommune.fylke_number)}
 
 
-def _outside(kommune: Kommune) -> ColumnElement:
-    return func.coalesce(_point.c.kommune_number, "") != kommune.number
-
-
 def _open_at(session: Session, ids: set[str], when: datetime) -> set[str]:
-    rows = session.execute(
-        select(_schedule, _service.c.open_on_holidays)
-        .join_from(_schedule, _service, _service.c.id == _schedule.c.service_id)
-        .where(_schedule.c.service_id.in_(sorted(ids)))
-    ).all()
+    """The exact check, on the few services the SQL prefilter let through."""
     by_service: dict[str, list] = defaultdict(list)
     holidays_too: dict[str, bool | None] = {}
-    for row in rows:
+    for row in session.execute(_SCHEDULES_OF, {"ids": sorted(ids)}):
         by_service[row.service_id].append(row)
         holidays_too[row.service_id] = row.open_on_holidays
     return {i for i, rules in by_service.items() if is_open(rules, when, holidays_too[i])}
+
+
+# --- filters as reusable SQL ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Filters:
+    """Which filters are on (the shape a statement is built for) and their values (its parameters)."""
+
+    shape: tuple[str, ...]
+    params: dict[str, Any]
+
+
+def _filters(query: Query) -> _Filters:
+    params: dict[str, Any] = {}
+    if query.types:
+        params["types"] = sorted(ServiceType(code).value for code in query.types)
+    for prop in FILTER_PROPERTIES:
+        if getattr(query, column_name(prop)) is not None:
+            params[column_name(prop)] = getattr(query, column_name(prop))
+    if query.age is not None:
+        params["age"] = query.age
+    if query.language:
+        params["language"] = query.language.lower()
+    shape = tuple(params)
+    if query.open_at is not None:
+        window = _open_window(query.open_at)
+        params.update(window or {})
+        shape += ("open_at",) if window else ("has_hours",)
+    return _Filters(shape, params)
+
+
+def _about_service(*conditions: ColumnElement) -> ColumnElement:
+    """EXISTS over a child table of `service`, tied to the outer query's service row only."""
+    return exists().where(*conditions).correlate(_service)
+
+
+def _condition(name: str) -> ColumnElement:
+    """One filter as SQL on `service`, its value left as a parameter of the same name."""
+    if name == "types":
+        return _about_service(_type.c.service_id == _service.c.id, _type.c.code.in_(bindparam("types", expanding=True)))
+    if name == "age":
+        return and_(
+            or_(_service.c.minimum_age.is_(None), _service.c.minimum_age <= bindparam("age")),
+            or_(_service.c.maximum_age.is_(None), _service.c.maximum_age >= bindparam("age")),
+        )
+    if name == "language":
+        return _about_service(_language.c.service_id == _service.c.id, _language.c.code == bindparam("language"))
+    if name == "has_hours":  # unknown hours are never open
+        return _about_service(_schedule.c.service_id == _service.c.id)
+    if name == "open_at":
+        return _open_prefilter()
+    return _service.c[name] == bindparam(name, type_=Boolean)
+
+
+@lru_cache(maxsize=256)
+def _conditions(shape: tuple[str, ...]) -> tuple[ColumnElement, ...]:
+    return (_service.c.status == "active", *(_condition(name) for name in shape))
+
+
+def _open_prefilter() -> ColumnElement:
+    """A coarse SQL mirror of opening_hours: keeps every service open at the moment, and a few more.
+
+    It compares wall-clock "HH:MM[:SS]" strings, ignores freq and validity and lets rules in other
+    zones through; `_open_window` turns it off near a change of summer time. The exact check follows
+    in Python. tests/catalog/test_search.py holds the two together.
+    """
+    rule = _schedule.c
+    clock = bindparam("clock")
+
+    def starts_on(day: str) -> ColumnElement:
+        return and_(
+            or_(rule.byday.is_(None), rule.byday == "", func.upper(rule.byday).like(bindparam(day))),
+            or_(bindparam(f"ordinary_{day}", type_=Boolean), _service.c.open_on_holidays == True),  # noqa: E712
+        )
+
+    past_midnight = rule.closes_at <= rule.opens_at
+    today = and_(starts_on("today"), rule.opens_at <= clock, or_(rule.closes_at > clock, past_midnight))
+    yesterday = and_(starts_on("yesterday"), past_midnight, rule.closes_at > clock)
+    elsewhere = and_(rule.timezone.like("%/%"), rule.timezone != OSLO.key)
+    return _about_service(rule.service_id == _service.c.id, or_(today, yesterday, elsewhere))
+
+
+def _open_window(when: datetime) -> dict[str, Any] | None:
+    """Parameters of the prefilter for a moment; None near a summer-time change, where it could err."""
+    local = when.astimezone(OSLO)
+    day = local.date()
+    before = datetime.combine(day - timedelta(days=1), time(0), OSLO).utcoffset()
+    after = datetime.combine(day + timedelta(days=1), time(23, 59), OSLO).utcoffset()
+    if before != after:
+        return None
+    yesterday = day - timedelta(days=1)
+    return {
+        "clock": local.strftime("%H:%M:%S"),
+        "today": f"%{WEEKDAYS[day.weekday()]}%",
+        "yesterday": f"%{WEEKDAYS[yesterday.weekday()]}%",
+        "ordinary_today": not is_public_holiday(day),
+        "ordinary_yesterday": not is_public_holiday(yesterday),
+    }
+
+
+@lru_cache(maxsize=512)
+def _ring_statement(shape: tuple[str, ...], mode: str) -> Select:
+    """Points in a box but not in its hole, of fitting services: in the kommune, outside it, or anywhere."""
+    p = _point.c
+    statement = (
+        select(p.id, p.service_id, p.latitude, p.longitude)
+        .select_from(_point.join(_service, _service.c.id == p.service_id))
+        .where(
+            *_conditions(shape),
+            p.latitude.between(bindparam("south"), bindparam("north")),
+            p.longitude.between(bindparam("west"), bindparam("east")),
+            not_(and_(p.latitude.between(bindparam("hole_south"), bindparam("hole_north")),
+                      p.longitude.between(bindparam("hole_west"), bindparam("hole_east")))),
+        )
+    )
+    if mode == "any":
+        return statement
+    # The kommune's centre is read by `_centre_statement`; skipping it here is decided on the index alone.
+    not_centre = not_(and_(p.latitude == bindparam("centre_lat"), p.longitude == bindparam("centre_lon")))
+    if mode == "in":
+        return statement.where(p.kommune_number == bindparam("kommune"), not_centre)
+    return statement.where(func.coalesce(p.kommune_number, "") != bindparam("kommune"), not_centre)
+
+
+@lru_cache(maxsize=256)
+def _centre_statement(shape: tuple[str, ...]) -> Select:
+    """Fitting services at the kommune's centre in index order, a batch after a given row."""
+    p = _point.c
+    return (
+        select(p.id, p.service_id)
+        .select_from(_point.join(_service, _service.c.id == p.service_id))
+        .where(
+            *_conditions(shape),
+            p.kommune_number == bindparam("kommune"),
+            p.latitude == bindparam("centre_lat"),
+            p.longitude == bindparam("centre_lon"),
+            p.id > bindparam("after"),
+        )
+        .order_by(p.id)
+        .limit(bindparam("batch"))
+    )
+
+
+@lru_cache(maxsize=256)
+def _area_statement(shape: tuple[str, ...]) -> Select:
+    return (
+        select(_service.c.id, _area.c.scope, _area.c.code, _point.c.id, _point.c.latitude, _point.c.longitude)
+        .select_from(_area.join(_service, _service.c.id == _area.c.service_id)
+                     .outerjoin(_point, _point.c.service_id == _service.c.id))
+        .where(_area.c.code.in_(bindparam("codes", expanding=True)), *_conditions(shape))
+    )
+
+
+@lru_cache(maxsize=256)
+def _national_statement(shape: tuple[str, ...]) -> Select:
+    return (
+        select(_service.c.id, _service.c.name, _area.c.scope)
+        .select_from(_area.join(_service, _service.c.id == _area.c.service_id))
+        .where(_area.c.code == NORWAY, *_conditions(shape))
+        .order_by(_service.c.name, _service.c.id)
+    )
+
+
+@lru_cache(maxsize=256)
+def _wait_statement(shape: tuple[str, ...]) -> Select:
+    return (
+        select(_service.c.id, _service.c.wait_weeks)
+        .where(*_conditions(shape))
+        .order_by(_service.c.wait_weeks.is_(None), _service.c.wait_weeks, _service.c.id)
+    )
+
+
+_IDS = bindparam("ids", expanding=True)
+_POINTS_OF = select(_point.c.id, _point.c.service_id, _point.c.latitude, _point.c.longitude).where(
+    _point.c.service_id.in_(_IDS)
+)
+_AREAS_OF = select(_area.c.service_id, _area.c.scope, _area.c.code).where(_area.c.service_id.in_(_IDS))
+_SCHEDULES_OF = (
+    select(_schedule, _service.c.open_on_holidays)
+    .join_from(_schedule, _service, _service.c.id == _schedule.c.service_id)
+    .where(_schedule.c.service_id.in_(_IDS))
+)
+_ALL_POINTS_OF = select(_point).where(_point.c.service_id.in_(_IDS))
+# One query with joins: several times faster than a query per relationship for a handful of services.
+_SERVICES = (
+    select(Service)
+    .where(Service.id.in_(_IDS))
+    .options(*(joinedload(getattr(Service, name)) for name in (
+        "types", "phones", "schedules", "service_areas", "languages", "service_at_locations")))
+)
 
 
 # --- geometry ---------------------------------------------------------------------------
@@ -469,8 +611,13 @@ class _Box:
     west: float
     east: float
 
-    def contains(self) -> list[ColumnElement]:
-        return [_point.c.latitude.between(self.south, self.north), _point.c.longitude.between(self.west, self.east)]
+    def params(self, prefix: str) -> dict[str, float]:
+        return {f"{prefix}south": self.south, f"{prefix}north": self.north,
+                f"{prefix}west": self.west, f"{prefix}east": self.east}
+
+
+_EVERYWHERE = _Box(-90.0, 90.0, -180.0, 180.0)
+_NOWHERE = _Box(91.0, 91.0, 181.0, 181.0)  # as a hole: takes nothing away
 
 
 def _box(origin: tuple[float, float] | None, km: float) -> _Box:
@@ -502,13 +649,13 @@ def _matches(
     kommune: Kommune | None,
     gazetteer: Gazetteer,
     moment: datetime,
-) -> Iterable[Match]:
+) -> list[Match]:
     """Full records for the chosen few only, with geodesic distances, in the chosen order."""
     if not ids:
         return []
-    services = {s.id: s for s in session.scalars(select(Service).where(Service.id.in_(ids)))}
+    services = {s.id: s for s in session.execute(_SERVICES, {"ids": ids}).unique().scalars()}
     points: dict[str, list] = defaultdict(list)
-    for row in session.execute(select(_point).where(_point.c.service_id.in_(ids))):
+    for row in session.execute(_ALL_POINTS_OF, {"ids": ids}):
         points[row.service_id].append(row)
     return [_match(services[i], points[i], origin, kommune, gazetteer, moment) for i in ids]
 
@@ -523,7 +670,8 @@ def _match(
 ) -> Match:
     national = any(area.scope == "country" for area in service.service_areas)
     local = kommune is not None and (
-        any(p.kommune_number == kommune.number for p in points) or _serves_kommune(service, kommune)
+        any(p.kommune_number == kommune.number for p in points)
+        or any((area.scope, area.code) in _areas_for(kommune) for area in service.service_areas)
     )
     open_now = is_open(service.schedules, moment, service.open_on_holidays)
     if national or not points or origin is None:
@@ -538,11 +686,3 @@ def _match(
 def _kommune_name(gazetteer: Gazetteer, number: str | None) -> str | None:
     kommune = gazetteer.kommune(number) if number else None
     return kommune.name if kommune else None
-
-
-def _serves_kommune(service: Service, kommune: Kommune) -> bool:
-    return any(
-        (area.scope == "kommune" and area.code == kommune.number)
-        or (area.scope == "fylke" and area.code == kommune.fylke_number)
-        for area in service.service_areas
-    )

@@ -467,8 +467,8 @@ class _Rows:
                 {"id": sal["id"], "service_id": service_id, "location_id": location["id"]}
             )
             exact.append((location["latitude"], location["longitude"]))
-        kommuner = [area["code"] for area in areas if area["scope"] == "kommune"]
-        self.tables[ServicePoint] += point_rows(service_id, exact, kommuner, gazetteer, locate)
+        scopes = [(area["scope"], area["code"]) for area in areas]
+        self.tables[ServicePoint] += point_rows(service_id, exact, scopes, gazetteer, locate)
 
     def write(self, session: Session) -> int:
         for model, rows in self.tables.items():

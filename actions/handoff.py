@@ -1,0 +1,44 @@
+"""action_local_service: after "I want to talk to a person", the kommune's own service too.
+
+RUSinfo is named by the domain response; this adds the local rustjeneste with
+its hours when the user has said where they are.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.cards import card_values
+from actions.catalogue import search
+from actions.needs import UNSAID
+from actions.phrasing import language_of
+from services_catalog.geocoding import resolve_place
+from services_catalog.opening_hours import now
+from services_catalog.search import Query
+from services_catalog.taxonomy import ServiceType
+
+
+class ActionLocalService(Action):
+    def name(self) -> str:
+        return "action_local_service"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        said = tracker.get_slot("location")
+        place = resolve_place(said) if said and said != UNSAID else None
+        if place is None:
+            return []
+        wanted = frozenset({ServiceType.KOMMUNAL_RUSTJENESTE})
+        query = Query(types=wanted, kommune=place.kommune, point=(place.lat, place.lon),
+                      include_national=False, limit=1)
+        result = await search(query)
+        local = [m for m in result.matches if m.local]
+        if local:
+            dispatcher.utter_message(response="utter_local_service", place=place.kommune.name)
+            values = card_values(local[0], domain, language_of(tracker), {t.value for t in wanted}, now())
+            dispatcher.utter_message(response="utter_service_card", **values)
+        return []

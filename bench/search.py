@@ -1,6 +1,7 @@
 """Benchmark: nearest 10 with filters in a large synthetic catalogue, against a full scan.
 
-    .venv/bin/python bench/search.py --services 100000 [--queries 2000] [--json-out var/bench/search.json]
+    .venv/bin/python bench/search.py --services 100000 [--queries 2000] [--mix realistic|stress]
+                                     [--json-out var/bench/search.json]
 
 Why a script and not a timed test: timings depend on the machine and its load;
 a test would be flaky and prove little. This prints the figures the target is
@@ -9,15 +10,26 @@ SQLite catalogue, at least 50 times faster than scanning every row) and can
 write them as JSON for `make bench`.
 
 The catalogue is built once per (size, seed) with the synthetic bulk loader
-and cached in var/bench/; the build's rate is kept beside it. The import rate
-of the ordinary HSDS importer is measured on a small sample each run.
-Queries are drawn like real ones: places by population, the type groups the
-dialogue asks for, and each filter now and then. Both the search and the
-baseline open a session per query, as the action server does.
+and cached in var/bench/ with the figures of its build; the ordinary HSDS
+importer's rate is measured on a small sample each run. Every query opens a
+session, as the action server does, in two set-ups: "as_db_py", the engine
+db.py makes today (SQLAlchemy 1.4 gives SQLite files NullPool, so every
+search opens the file anew with a cold page cache), and "tuned": a pooled
+engine with memory-mapped reads, and the garbage collector told after warm-up
+to leave the start-up heap (the gazetteer) alone (gc.freeze), else its full
+collections stall a search now and then for ~70 ms. The full-scan baseline
+runs on the tuned engine, which only flatters it. "loading" is the part of a
+search spent turning the chosen ids into ORM objects with geodesic distances.
+
+Query mixes (see NEED_MIX): "realistic" draws places by population, needs as
+the dialogue asks them and the filters that go with each need, "open now" at
+the hours people write; "stress" draws every filter independently at any hour,
+so many queries ask for what nobody offers and must search the whole radius.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import platform
 import random
@@ -31,24 +43,29 @@ from pathlib import Path
 from typing import Any, Callable
 
 from geopy.distance import geodesic
-from sqlalchemy import select
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.needs import NEEDS  # noqa: E402  (the dialogue's type groups: what people actually ask for)
-from services_catalog import synthetic  # noqa: E402
+from services_catalog import search, synthetic  # noqa: E402
 from services_catalog.db import make_engine, migrate, session_factory  # noqa: E402
 from services_catalog.geography import Gazetteer  # noqa: E402
 from services_catalog.hsds import import_files  # noqa: E402
-from services_catalog.models import Language, Schedule, Service, ServiceArea, ServicePoint, ServiceTypeLink  # noqa: E402
+from services_catalog.models import Language, Schedule, Service, ServicePoint, ServiceTypeLink  # noqa: E402
 from services_catalog.opening_hours import OSLO, is_open  # noqa: E402
 from services_catalog.search import NEARBY_KM, Query, find_services  # noqa: E402
 
 BENCH_DIR = ROOT / "var" / "bench"
 LIMIT = 10
 IMPORT_SAMPLE = 500
+WARM_UP = 30
+MMAP_BYTES = 1 << 30
 OTHER_LANGUAGES = ("en", "en", "en", "se", "pl", "ar", "uk")
+SETUPS = ("as_db_py", "tuned")
 
 
 def main() -> int:
@@ -57,14 +74,12 @@ def main() -> int:
         print("--services must be between 1,000 and 1,000,000", file=sys.stderr)
         return 2
     url, build = _catalogue(args.services, args.seed, args.rebuild)
-    queries = _queries(args.queries, args.seed)
-    factory = session_factory(url)
+    queries = _queries(args.queries, args.seed, args.mix)
     gazetteer = Gazetteer.load()
-    _warm_up(factory, gazetteer, queries[:20])
-    search_ms, found = _time(queries, lambda q: _search(factory, gazetteer, q))
-    baseline_queries = queries[: args.baseline_queries]
-    baseline_ms, _ = _time(baseline_queries, lambda q: _full_scan(factory, gazetteer, q))
-    figures = _figures(args, build, search_ms, found, baseline_ms, url)
+    factories = {"as_db_py": session_factory(url), "tuned": _pooled_mmap(url)}
+    runs = {setup: _run(factories[setup], gazetteer, queries, freeze=setup == "tuned") for setup in SETUPS}
+    baseline_ms = [_timed(lambda: _full_scan(factories["tuned"], q))[0] for q in queries[: args.baseline_queries]]
+    figures = _figures(args, build, runs, baseline_ms, url)
     _print(figures)
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
@@ -76,7 +91,8 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=100_000, help="catalogue size, 1,000 to 1,000,000")
     parser.add_argument("--queries", type=int, default=2_000, help="randomised searches to time")
-    parser.add_argument("--baseline-queries", type=int, default=30, help="of those, how many to time as a full scan")
+    parser.add_argument("--mix", choices=("realistic", "stress"), default="realistic")
+    parser.add_argument("--baseline-queries", type=int, default=20, help="how many of them to time as a full scan")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rebuild", action="store_true", help="build the catalogue even if a cached one exists")
     parser.add_argument("--json-out", type=Path, help="also write the figures here as JSON")
@@ -137,63 +153,116 @@ def _hsds_import_rate(seed: int) -> float:
     return report.services / seconds
 
 
+def _pooled_mmap(url: str) -> sessionmaker:
+    """Connections kept open between searches, pages read through mmap: what db.py could do for SQLite."""
+    engine = create_engine(url, future=True, poolclass=QueuePool)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+
+    return sessionmaker(engine, future=True, expire_on_commit=False)
+
+
 # --- queries ---------------------------------------------------------------------------
 
+# How often each need is searched, and the odds of each filter with it (realistic mix).
+# "Open now" is asked where hours matter, and at the hours people write (CHAT_HOURS).
+NEED_MIX: dict[str, tuple[float, dict[str, float]]] = {
+    "seek_help_self": (30, {"age": 0.15, "language": 0.1, "open_at": 0.1}),
+    "seek_help_relative": (20, {"for_relatives": 0.5, "language": 0.1, "open_at": 0.05}),
+    "ask_substitution": (10, {"open_at": 0.05}),
+    "ask_low_threshold_health": (15, {"drop_in": 0.4, "anonymous": 0.3, "open_at": 0.3, "language": 0.1}),
+    "ask_detox": (5, {"age": 0.1}),
+    "ask_treatment_choice": (10, {"age": 0.1, "language": 0.05}),
+    "ask_housing": (10, {"open_at": 0.4, "drop_in": 0.2, "age": 0.15}),
+}
+# Relative number of chats starting in each hour of the day, 00 to 23.
+CHAT_HOURS = (2, 1.5, 1, 1, 1, 1, 2, 3, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 6, 5, 3)
+STRESS_ODDS = {"for_relatives": 0.15, "drop_in": 0.2, "anonymous": 0.15, "age": 0.2, "language": 0.1, "open_at": 0.3}
 
-def _queries(count: int, seed: int) -> list[Query]:
+
+def _queries(count: int, seed: int, mix: str) -> list[Query]:
     rng = random.Random(seed * 7919)
-    return [_query(rng) for _ in range(count)]
+    return [_stress_query(rng) if mix == "stress" else _realistic_query(rng) for _ in range(count)]
 
 
-def _query(rng: random.Random) -> Query:
-    """One search as people make them: a place by population, a need, now and then a filter."""
+def _realistic_query(rng: random.Random) -> Query:
+    """One search as the dialogue makes them: a place by population, a need, the filters that go with it."""
+    need = rng.choices(list(NEED_MIX), weights=[weight for weight, _ in NEED_MIX.values()])[0]
+    odds = NEED_MIX[need][1]
+    when = datetime(2026, 1, 1, tzinfo=OSLO) + timedelta(days=rng.randrange(365),
+                                                         hours=rng.choices(range(24), weights=CHAT_HOURS)[0],
+                                                         minutes=rng.randrange(60))
+    return _query(rng, NEEDS[need], odds, when)
+
+
+def _stress_query(rng: random.Random) -> Query:
+    """Any need with any filter at any hour: many combinations no service offers, so many empty answers."""
+    when = datetime(2026, 1, 1, tzinfo=OSLO) + timedelta(minutes=rng.randrange(365 * 24 * 60))
+    return _query(rng, rng.choice(list(NEEDS.values())), STRESS_ODDS, when)
+
+
+def _query(rng: random.Random, types, odds: dict[str, float], when: datetime) -> Query:
     kommune, point = synthetic.random_place(rng)
-    filters: dict[str, Any] = {}
-    if rng.random() < 0.15:
-        filters["for_relatives"] = True
-    if rng.random() < 0.2:
-        filters["drop_in"] = True
-    if rng.random() < 0.15:
-        filters["anonymous"] = True
-    if rng.random() < 0.2:
-        filters["age"] = rng.randint(14, 70)
-    if rng.random() < 0.1:
-        filters["language"] = rng.choice(OTHER_LANGUAGES)
-    if rng.random() < 0.3:
-        filters["open_at"] = datetime(2026, 1, 1, tzinfo=OSLO) + timedelta(minutes=rng.randrange(365 * 24 * 60))
-    return Query(
-        types=frozenset(rng.choice(list(NEEDS.values()))),
-        kommune=kommune,
-        point=point if rng.random() < 0.5 else None,
-        limit=LIMIT,
-        **filters,
-    )
+    values = {"for_relatives": True, "drop_in": True, "anonymous": True, "age": rng.randint(14, 70),
+              "language": rng.choice(OTHER_LANGUAGES), "open_at": when}
+    filters = {name: values[name] for name, chance in odds.items() if rng.random() < chance}
+    return Query(types=frozenset(types), kommune=kommune, point=point if rng.random() < 0.5 else None,
+                 limit=LIMIT, **filters)
 
 
-def _warm_up(factory, gazetteer: Gazetteer, queries: list[Query]) -> None:
-    for query in queries:
+
+# --- timing ---------------------------------------------------------------------------
+
+
+def _run(factory: sessionmaker, gazetteer: Gazetteer, queries: list[Query], freeze: bool) -> dict[str, list]:
+    for query in queries[:WARM_UP]:
         _search(factory, gazetteer, query)
-
-
-def _time(queries: list[Query], run: Callable[[Query], int]) -> tuple[list[float], list[int]]:
-    elapsed, found = [], []
+    if freeze:  # what a server can do after start-up: the gazetteer's big heap leaves the collector's sight
+        gc.collect()
+        gc.freeze()
+    total, loading, found = [], [], []
     for query in queries:
-        started = time.perf_counter()
-        found.append(run(query))
-        elapsed.append((time.perf_counter() - started) * 1000)
-    return elapsed, found
+        ms, (matches, load_ms) = _timed(lambda: _search(factory, gazetteer, query))
+        total.append(ms)
+        loading.append(load_ms)
+        found.append(matches)
+    return {"total": total, "loading": loading, "found": found}
 
 
-def _search(factory, gazetteer: Gazetteer, query: Query) -> int:
-    with factory() as session:
-        return len(find_services(session, query, gazetteer).matches)
+def _search(factory: sessionmaker, gazetteer: Gazetteer, query: Query) -> tuple[int, float]:
+    """One search; also how long the final loading took, timed around the module's own loader."""
+    load_ms = [0.0]
+    loader = search._matches
+
+    def timed_loader(*args: Any) -> Any:
+        ms, result = _timed(lambda: loader(*args))
+        load_ms[0] = ms
+        return result
+
+    search._matches = timed_loader
+    try:
+        with factory() as session:
+            return len(find_services(session, query, gazetteer).matches), load_ms[0]
+    finally:
+        search._matches = loader
 
 
-def _full_scan(factory, gazetteer: Gazetteer, query: Query) -> int:
+def _timed(run: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = run()
+    return (time.perf_counter() - started) * 1000, result
+
+
+# --- baseline ---------------------------------------------------------------------------
+
+def _full_scan(factory: sessionmaker, query: Query) -> int:
     """The naive way: every service of the wanted types, filtered and measured in Python, then sorted.
 
-    Local first and within NEARBY_KM, as the search does; national services and areas without a
-    point are left out, which only flatters the baseline.
+    Local (a point in the kommune) first, others within NEARBY_KM, as the search does; national
+    services are left out, which only flatters the baseline.
     """
     assert query.kommune is not None
     origin = query.point or (query.kommune.lat, query.kommune.lon)
@@ -203,7 +272,6 @@ def _full_scan(factory, gazetteer: Gazetteer, query: Query) -> int:
             .join(ServicePoint, ServicePoint.service_id == Service.id)
             .where(Service.id.in_(select(ServiceTypeLink.service_id).where(ServiceTypeLink.code.in_(query.types))))
         ).all()
-        areas = _by_service(session.execute(select(ServiceArea.service_id, ServiceArea.scope, ServiceArea.code)))
         languages = _by_service(session.execute(select(Language.service_id, Language.code)))
         schedules = _by_service(session.execute(select(Schedule)).scalars(), key=lambda s: s.service_id) \
             if query.open_at else {}
@@ -212,10 +280,7 @@ def _full_scan(factory, gazetteer: Gazetteer, query: Query) -> int:
             if not _fits(service, query, languages, schedules):
                 continue
             distance = geodesic(origin, (lat, lon)).km
-            local = kommune_number == query.kommune.number or any(
-                (scope, code) in (("kommune", query.kommune.number), ("fylke", query.kommune.fylke_number))
-                for _, scope, code in areas.get(service.id, ())
-            )
+            local = kommune_number == query.kommune.number
             if local or distance <= NEARBY_KM:
                 ranked.append((not local, distance, service.id))
         nearest = sorted(ranked)[:LIMIT]
@@ -247,20 +312,30 @@ def _fits(service: Service, query: Query, languages: dict, schedules: dict) -> b
 # --- figures ---------------------------------------------------------------------------
 
 
-def _figures(args, build: dict, search_ms: list[float], found: list[int], baseline_ms: list[float], url: str) -> dict:
-    search, baseline = _percentiles(search_ms), _percentiles(baseline_ms)
+def _figures(args, build: dict, runs: dict[str, dict], baseline_ms: list[float], url: str) -> dict:
+    baseline = _percentiles(baseline_ms)
+    setups = {}
+    for setup, run in runs.items():
+        total = _percentiles(run["total"])
+        setups[setup] = {
+            "search_ms": total,
+            "loading_ms": _percentiles(run["loading"]),
+            "speedup_p50": round(baseline["p50"] / total["p50"], 1),
+            "speedup_p95": round(baseline["p95"] / total["p95"], 1),
+            "meets_p95_under_5_ms": total["p95"] < 5.0,
+        }
+    found = runs[SETUPS[0]]["found"]
     return {
         "benchmark": "search: nearest 10 with filters",
         "services": args.services,
         "seed": args.seed,
-        "queries": len(search_ms),
-        "search_ms": search,
-        "baseline_queries": len(baseline_ms),
-        "baseline_ms": baseline,
-        "speedup_p50": round(baseline["p50"] / search["p50"], 1),
-        "speedup_p95": round(baseline["p95"] / search["p95"], 1),
+        "mix": args.mix,
+        "queries": len(found),
         "mean_matches": round(statistics.fmean(found), 2),
         "queries_with_fewer_than_10": sum(1 for n in found if n < LIMIT),
+        "setups": setups,
+        "baseline_queries": len(baseline_ms),
+        "baseline_ms": baseline,
         "bulk_load": build,
         "hsds_import_services_per_s": round(_hsds_import_rate(args.seed)),
         "catalogue": url,
@@ -278,14 +353,18 @@ def _percentiles(ms: list[float]) -> dict[str, float]:
 
 
 def _print(f: dict) -> None:
-    s, b, load = f["search_ms"], f["baseline_ms"], f["bulk_load"]
+    load, b = f["bulk_load"], f["baseline_ms"]
     print(f"catalogue: {f['services']:,} synthetic services ({load['points']:,} index points), {f['catalogue']}")
     print(f"bulk load: {load['services_per_s']:,} services/s ({load['seconds']} s{', cached build' if load['cached'] else ''});"
           f" HSDS importer: {f['hsds_import_services_per_s']:,} services/s")
-    print(f"search    ({f['queries']:,} queries): p50 {s['p50']:.2f} ms  p95 {s['p95']:.2f} ms  p99 {s['p99']:.2f} ms"
-          f"  max {s['max']:.1f} ms  (mean {f['mean_matches']} matches; {f['queries_with_fewer_than_10']} with < 10)")
-    print(f"full scan ({f['baseline_queries']:,} queries): p50 {b['p50']:.1f} ms  p95 {b['p95']:.1f} ms")
-    print(f"speed-up: {f['speedup_p50']}x at p50, {f['speedup_p95']}x at p95")
+    print(f"queries: {f['queries']:,}, mix {f['mix']}; mean {f['mean_matches']} matches,"
+          f" {f['queries_with_fewer_than_10']} with fewer than 10")
+    for setup, s in f["setups"].items():
+        t, l = s["search_ms"], s["loading_ms"]
+        print(f"search [{setup}]: p50 {t['p50']:.2f} ms  p95 {t['p95']:.2f} ms  p99 {t['p99']:.2f} ms"
+              f"  (loading the matches: p50 {l['p50']:.2f}, p95 {l['p95']:.2f});"
+              f" speed-up {s['speedup_p50']}x at p50, {s['speedup_p95']}x at p95")
+    print(f"full scan ({f['baseline_queries']} queries): p50 {b['p50']:.1f} ms  p95 {b['p95']:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,11 @@
 Search must find a service near a point with one index lookup, whether we
 know its street address or only the kommuner it serves. Verified coordinates
 are used as they are; otherwise each served kommune's centre stands in,
-flagged approximate, so that nothing is presented as an address. A service
-known only by its fylke gets no point: placing it at some centre would invent
-a location, so search finds it through its areas. A national service gets no
-point even with an address: it is offered everywhere and never ranked by
-distance, and keeping it out of the index spares every search a check.
+flagged approximate, so that nothing is presented as an address; a fylke area
+serves every kommune of the fylke. The index is also what makes a service
+local to a kommune (a point there), so search needs no second look at areas.
+A national service gets no point even with an address: it is offered
+everywhere and never ranked by distance.
 
 `point_rows` is the one definition of what the index holds; the importer
 (through `refresh_points`) and the synthetic bulk loader both use it.
@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from services_catalog.geography import Gazetteer
+from services_catalog.geography import Gazetteer, Kommune
 from services_catalog.models import Service, ServicePoint
 
 # Kommune number containing a point, or None at sea / abroad.
@@ -64,13 +64,20 @@ def point_rows(
             dict(service_id=service_id, latitude=lat, longitude=lon, kommune_number=locate(lat, lon), approximate=False)
             for lat, lon in exact
         ]
-    kommuner = [
-        kommune for scope, code in areas if scope == "kommune" and (kommune := gazetteer.kommune(code)) is not None
-    ]
+    served = {kommune.number: kommune for scope, code in areas for kommune in _kommuner(gazetteer, scope, code)}
     return [
         dict(service_id=service_id, latitude=k.lat, longitude=k.lon, kommune_number=k.number, approximate=True)
-        for k in kommuner
+        for k in served.values()
     ]
+
+
+def _kommuner(gazetteer: Gazetteer, scope: str, code: str | None) -> list[Kommune]:
+    """The kommuner an area covers: itself, or every kommune of a fylke."""
+    if scope == "kommune" and code and (kommune := gazetteer.kommune(code)) is not None:
+        return [kommune]
+    if scope == "fylke" and code:
+        return [kommune for kommune in gazetteer.kommuner() if kommune.fylke_number == code.zfill(2)]
+    return []
 
 
 def _kommune_number(gazetteer: Gazetteer, lat: float, lon: float) -> str | None:

@@ -22,9 +22,12 @@ What the answer means:
   `Match.open_now` is True/False/None (unknown) at `open_at`, or at `now`.
 - Distances are measured from `point`, else from the kommune's centre; the
   kommune defaults to the one containing the point.
-- local: the service serves the kommune (a kommune area for it, a fylke area
-  for its fylke) or has an address in it. national: a country-wide area
-  (helplines); they are never ranked by distance.
+- local: the service has a point in the kommune in the search index
+  (points.py): its address is there, or, known only by the areas it serves,
+  it serves the kommune (a fylke area serves each of the fylke's kommuner).
+  A service with an address elsewhere is ranked by that real distance even
+  if it also serves the kommune. national: a country-wide area (helplines);
+  never ranked by distance.
 - Sort.DISTANCE: local services first, nearest first (unknown distance last),
   then others within `radius_km` (default NEARBY_KM), then national ones, cut
   at `limit`. When nothing local fits, `fallback` is set (the dialogue says so)
@@ -39,14 +42,15 @@ What the answer means:
 
 How it stays fast (bench/search.py measures it on 100,000 services): the
 search index `service_point` is read through bounding boxes that grow until
-enough services are certainly nearer than anything outside the box (a
-kommune's own services through its part of the index); every filter runs in
-SQL on those rows only, opening hours as a coarse prefilter that never drops
-an open service, then exactly in Python on the few survivors. Statements are
-built once per combination of filters and reused with new parameters.
-Haversine pre-ranks; only the final matches are loaded as ORM objects and
-measured with geopy's geodesic. Services without a point (fylke or country
-areas only) are reached through their areas.
+enough services are certainly nearer than anything outside the box; a
+kommune's own services come from its part of the index, those at its centre
+(known only by their areas, often thousands) in index order so that reading
+stops once enough fit. Every filter runs in SQL on those rows only, opening
+hours as a coarse prefilter that never drops an open service, then exactly in
+Python on the few survivors. Statements are built once per combination of
+filters and reused with new parameters. Haversine pre-ranks, and services at
+the same distance keep index order; only the final matches are loaded as ORM
+objects (one query) and measured with geopy's geodesic.
 """
 from __future__ import annotations
 
@@ -217,19 +221,8 @@ class _Search:
         return chosen[: self.query.limit]
 
     def _locals(self) -> dict[str, Rank]:
-        """The nearest `limit` services that serve the kommune, or all of them if there are fewer."""
-        limit = self.query.limit
-        found = self._nearest("in", limit, self.query.radius_km)
-        if len(found) >= limit:
-            # Enough in the kommune; only a service serving it from just across the border can come between.
-            nth = sorted(found.values())[limit - 1][0]
-            across = self._nearest("out", math.inf, nth)
-            serving = self._serving(across) if across else set()
-            found.update({i: rank for i, rank in across.items() if i in serving})
-            return found
-        for service_id, rank in self._by_area().items():
-            found.setdefault(service_id, rank)
-        return found
+        """The nearest `limit` services with a point in the kommune, or all of them if there are fewer."""
+        return self._nearest("in", self.query.limit, self.query.radius_km)
 
     def _nearest(
         self, mode: str, want: float, reach: float | None, exclude: AbstractSet[str] = frozenset()
@@ -277,27 +270,6 @@ class _Search:
                 break
             after = rows[-1].id
         return found
-
-    def _serving(self, ids: Iterable[str]) -> set[str]:
-        """Which of `ids` have an area for the kommune or its fylke."""
-        assert self.kommune is not None
-        wanted = _areas_for(self.kommune)
-        rows = self._run(_AREAS_OF, ids=sorted(ids))
-        return {service_id for service_id, scope, code in rows if (scope, code) in wanted}
-
-    def _by_area(self) -> dict[str, Rank]:
-        """Every fitting service with an area for the kommune or its fylke, at its nearest point."""
-        assert self.kommune is not None
-        wanted = _areas_for(self.kommune)
-        rows = self._run(_area_statement(self.filters.shape), codes=sorted(code for _, code in wanted))
-        found: dict[str, Rank] = {}
-        for service_id, scope, code, point_id, lat, lon in rows:
-            if (scope, code) in wanted:
-                found.setdefault(service_id, UNKNOWN)
-                if lat is not None:
-                    _keep_better(found, service_id, (_haversine(self.origin, (lat, lon)), point_id))
-        accepted = self._accept(found)
-        return self._within_radius({i: rank for i, rank in found.items() if i in accepted})
 
     def _national_ids(self) -> list[str]:
         """Fitting national services by name (before opening hours)."""
@@ -389,15 +361,6 @@ def _same_wait(rows: Sequence) -> Iterable[list[str]]:
         previous = wait
     if group:
         yield group
-
-
-def _areas_for(kommune: Kommune) -> set[tuple[str, str]]:
-    """(scope, code) of the areas that make a service local to the kommune.
-
-    Area queries put only `code` in SQL and check the scope in Python: given both,
-    SQLite (without statistics) picks the index on scope, which matches most rows.
-    """
-    return {("kommune", kommune.number), ("fylke", kommune.fylke_number)}
 
 
 def _open_at(session: Session, ids: set[str], when: datetime) -> set[str]:
@@ -553,16 +516,6 @@ def _centre_statement(shape: tuple[str, ...]) -> Select:
 
 
 @lru_cache(maxsize=256)
-def _area_statement(shape: tuple[str, ...]) -> Select:
-    return (
-        select(_service.c.id, _area.c.scope, _area.c.code, _point.c.id, _point.c.latitude, _point.c.longitude)
-        .select_from(_area.join(_service, _service.c.id == _area.c.service_id)
-                     .outerjoin(_point, _point.c.service_id == _service.c.id))
-        .where(_area.c.code.in_(bindparam("codes", expanding=True)), *_conditions(shape))
-    )
-
-
-@lru_cache(maxsize=256)
 def _national_statement(shape: tuple[str, ...]) -> Select:
     return (
         select(_service.c.id, _service.c.name, _area.c.scope)
@@ -585,7 +538,6 @@ _IDS = bindparam("ids", expanding=True)
 _POINTS_OF = select(_point.c.id, _point.c.service_id, _point.c.latitude, _point.c.longitude).where(
     _point.c.service_id.in_(_IDS)
 )
-_AREAS_OF = select(_area.c.service_id, _area.c.scope, _area.c.code).where(_area.c.service_id.in_(_IDS))
 _SCHEDULES_OF = (
     select(_schedule, _service.c.open_on_holidays)
     .join_from(_schedule, _service, _service.c.id == _schedule.c.service_id)
@@ -669,10 +621,7 @@ def _match(
     moment: datetime,
 ) -> Match:
     national = any(area.scope == "country" for area in service.service_areas)
-    local = kommune is not None and (
-        any(p.kommune_number == kommune.number for p in points)
-        or any((area.scope, area.code) in _areas_for(kommune) for area in service.service_areas)
-    )
+    local = kommune is not None and any(p.kommune_number == kommune.number for p in points)
     open_now = is_open(service.schedules, moment, service.open_on_holidays)
     if national or not points or origin is None:
         place = None if national or not points else points[0].kommune_number

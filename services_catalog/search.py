@@ -621,15 +621,16 @@ def _match(
     moment: datetime,
 ) -> Match:
     national = any(area.scope == "country" for area in service.service_areas)
-    local = kommune is not None and any(p.kommune_number == kommune.number for p in points)
+    in_kommune = [p for p in points if kommune is not None and p.kommune_number == kommune.number]
+    points = in_kommune or points  # a local match is shown where it is local, as it was ranked
     open_now = is_open(service.schedules, moment, service.open_on_holidays)
     if national or not points or origin is None:
         place = None if national or not points else points[0].kommune_number
-        return Match(service, None, False, local, national, _kommune_name(gazetteer, place), open_now)
-    nearest = min(points, key=lambda p: _haversine(origin, (p.latitude, p.longitude)))
+        return Match(service, None, False, bool(in_kommune), national, _kommune_name(gazetteer, place), open_now)
+    nearest = min(points, key=lambda p: (_haversine(origin, (p.latitude, p.longitude)), p.id))
     distance = geodesic(origin, (nearest.latitude, nearest.longitude)).km
     name = _kommune_name(gazetteer, nearest.kommune_number)
-    return Match(service, distance, nearest.approximate, local, national, name, open_now)
+    return Match(service, distance, nearest.approximate, bool(in_kommune), national, name, open_now)
 
 
 def _kommune_name(gazetteer: Gazetteer, number: str | None) -> str | None:

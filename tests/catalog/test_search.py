@@ -303,6 +303,13 @@ def test_a_point_alone_finds_its_kommune(catalogue):
     assert result.kommune == ASKOY and names(result) == ["askøy", "bergen"]
 
 
+def test_a_point_at_sea_has_no_kommune_so_nothing_is_local(catalogue):
+    search = catalogue(service("bergen", kommuner=(BERGEN,)), service("voss", kommuner=(VOSS,)))
+    result = search(Query(point=(60.40, 4.60), limit=5, include_national=False))  # the North Sea, 40 km off Bergen
+    assert result.kommune is None and result.fallback
+    assert names(result) == ["bergen"] and not result.matches[0].local
+
+
 def test_the_kommune_centre_holds_many_services_and_nearer_addresses_still_come_first(catalogue):
     user = near(BERGEN, north_km=2)
     search = catalogue(

@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import Enum
 from functools import lru_cache
-from typing import AbstractSet, Any, Callable, Iterable, Sequence
+from typing import AbstractSet, Any, Iterable, Sequence
 
 from geopy.distance import geodesic
 from sqlalchemy import Boolean, and_, bindparam, exists, func, not_, or_, select
@@ -225,7 +225,7 @@ class _Search:
         return self._nearest("in", self.query.limit, self.query.radius_km)
 
     def _nearest(
-        self, mode: str, want: float, reach: float | None, exclude: AbstractSet[str] = frozenset()
+        self, mode: str, want: int, reach: float | None, exclude: AbstractSet[str] = frozenset()
     ) -> dict[str, Rank]:
         """Grow a box until `want` services are certainly nearer than anything outside it, or `reach` is searched.
 
@@ -235,8 +235,7 @@ class _Search:
         """
         statement = _ring_statement(self.filters.shape, mode)
         found = self._centre(want, reach) if mode == "in" else {}
-        radius = reach if math.isinf(want) and reach is not None else FIRST_RING_KM
-        hole = _NOWHERE
+        radius, hole = FIRST_RING_KM, _NOWHERE
         for ring in itertools.count(1):
             last = reach is None and ring > KOMMUNE_RINGS
             searched = math.inf if last else min(radius, math.inf if reach is None else reach)
@@ -250,7 +249,7 @@ class _Search:
             hole, radius = box, searched * _growth(within, want)
         raise AssertionError("unreachable")
 
-    def _centre(self, want: float, reach: float | None) -> dict[str, Rank]:
+    def _centre(self, want: int, reach: float | None) -> dict[str, Rank]:
         """The kommune's services at its centre, read in index order until `want` fit.
 
         Every service known only by its kommune sits there, thousands in a big one; they tie on
@@ -259,7 +258,7 @@ class _Search:
         assert self.kommune is not None
         km = _haversine(self.origin, (self.kommune.lat, self.kommune.lon))
         found: dict[str, Rank] = {}
-        after, batch = -1, int(want) + CLUSTER_SLACK
+        after, batch = -1, want + CLUSTER_SLACK
         while len(found) < want and (reach is None or km <= reach):
             rows = self._run(_centre_statement(self.filters.shape), **self._kommune_params(), after=after, batch=batch)
             accepted = self._accept(row.service_id for row in rows)
@@ -327,9 +326,9 @@ def _keep_better(found: dict[str, Rank], service_id: str, rank: Rank) -> None:
         found[service_id] = rank
 
 
-def _growth(found: int, want: float) -> float:
+def _growth(found: int, want: int) -> float:
     """How far to widen the box: matches grow with area, so aim at the radius that should hold `want`."""
-    if found == 0 or math.isinf(want):
+    if found == 0:
         return MAX_GROWTH
     return min(MAX_GROWTH, max(MIN_GROWTH, 1.2 * math.sqrt(want / found)))
 
@@ -346,7 +345,6 @@ def _compose(locals_: list[str], others: list[str], nationals: list[str], limit:
 
 def _ranked(found: dict[str, Rank]) -> list[str]:
     return sorted(found, key=lambda i: (found[i], i))
-
 
 
 def _same_wait(rows: Sequence) -> Iterable[list[str]]:

@@ -349,7 +349,7 @@ def _figures(args, build: dict, runs: dict[str, dict], baseline_ms: list[float],
 
 
 def _percentiles(ms: list[float]) -> dict[str, float]:
-    cuts = statistics.quantiles(ms, n=100, method="inclusive")
+    cuts = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
     return {"p50": round(cuts[49], 3), "p95": round(cuts[94], 3), "p99": round(cuts[98], 3),
             "max": round(max(ms), 3), "mean": round(statistics.fmean(ms), 3)}
 

@@ -15,11 +15,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values
-from actions.catalogue import search
+from actions.catalogue import place_named, search
 from actions.needs import GENERAL_NEED, UNSAID, priority_filters, types_for, wanted_properties
-from bot.cues import ADULT_AGE
 from actions.phrasing import language_of
-from services_catalog.geocoding import resolve_place
+from bot.cues import ADULT_AGE
 from services_catalog.opening_hours import now
 from services_catalog.search import Query, Result
 from services_catalog.taxonomy import ServiceType
@@ -38,7 +37,7 @@ class ActionFindServices(Action):
         when = now()
         query = _query(tracker, when)
         said = tracker.get_slot("location")
-        place = resolve_place(said) if said and said != UNSAID else None
+        place = await place_named(said)
         if said and said != UNSAID and place is None:
             dispatcher.utter_message(response="utter_place_unknown", location=said)
             return []

@@ -12,10 +12,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values
-from actions.catalogue import search
-from actions.needs import UNSAID
+from actions.catalogue import place_named, search
 from actions.phrasing import language_of
-from services_catalog.geocoding import resolve_place
 from services_catalog.opening_hours import now
 from services_catalog.search import Query
 from services_catalog.taxonomy import ServiceType
@@ -28,8 +26,7 @@ class ActionLocalService(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        said = tracker.get_slot("location")
-        place = resolve_place(said) if said and said != UNSAID else None
+        place = await place_named(tracker.get_slot("location"))
         if place is None:
             return []
         wanted = frozenset({ServiceType.KOMMUNAL_RUSTJENESTE})

@@ -6,15 +6,14 @@ vague "I need help" must not overwrite a specific "detox" said earlier.
 """
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.catalogue import place_named
 from actions.needs import GENERAL_NEED, GENERAL_NEEDS, NEEDS, UNSAID, uses_opioids
-from services_catalog.geocoding import resolve_place
 
 
 class ValidateScreeningForm(FormValidationAction):
@@ -40,7 +39,7 @@ class ValidateScreeningForm(FormValidationAction):
     async def validate_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if value == UNSAID or (isinstance(value, str) and await asyncio.to_thread(resolve_place, value)):
+        if value == UNSAID or (isinstance(value, str) and await place_named(value)):
             return {"location": value}
         dispatcher.utter_message(response="utter_place_unknown", location=value)
         return {"location": None}

@@ -5,7 +5,6 @@ Under the right to choose treatment place (pasient- og brukerrettighetsloven
 """
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,10 +12,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import MISSING, day_month_year
+from actions.catalogue import search
 from actions.needs import NEEDS
-from services_catalog.db import open_session
-from services_catalog.geography import Gazetteer
-from services_catalog.search import Match, Query, Result, Sort, find_services
+from services_catalog.search import Match, Query, Sort
 
 PLACES_SHOWN = 5
 
@@ -35,7 +33,7 @@ class ActionListTreatmentChoice(Action):
             include_national=False,
             limit=PLACES_SHOWN,
         )
-        result = await asyncio.to_thread(_search, query)
+        result = await search(query)
         if result.matches:
             dispatcher.utter_message(response="utter_treatment_places_intro")
         for match in result.matches:
@@ -54,8 +52,3 @@ def _place_line(match: Match) -> dict[str, Any]:
         "measured": day_month_year(service.wait_measured),
         **values,
     }
-
-
-def _search(query: Query) -> Result:
-    with open_session() as session:
-        return find_services(session, query, Gazetteer.load())

@@ -1,0 +1,33 @@
+"""The channel-level safety net and the pseudonymous sender ids."""
+from __future__ import annotations
+
+import pytest
+
+from bot import pseudonym as pseudonym_module
+from bot.pseudonym import pseudonym
+from bot.safety_net import safety_net_text
+from tests.dialogue.test_safety_numbers import phone_numbers
+
+
+@pytest.mark.parametrize("language", ["nb", "en", None, "nn"])
+def test_the_safety_net_always_names_113_and_the_helplines(language):
+    numbers = phone_numbers(safety_net_text(language))
+    assert {"113", "116123", "22400040"} <= numbers
+
+
+def test_english_gets_english_and_unknown_languages_get_bokmal():
+    assert safety_net_text("en").startswith("Sorry")
+    assert safety_net_text("nn") == safety_net_text("nb") == safety_net_text(None)
+
+
+def test_a_pseudonym_is_stable_keyed_and_hides_the_number(monkeypatch):
+    monkeypatch.setenv(pseudonym_module.KEY_ENV, "key-one")
+    pseudonym_module._key.cache_clear()
+    first = pseudonym("sms", "+4791234567")
+    assert first == pseudonym("sms", "+4791234567")
+    assert "91234567" not in first
+    assert first != pseudonym("web", "+4791234567")
+    monkeypatch.setenv(pseudonym_module.KEY_ENV, "key-two")
+    pseudonym_module._key.cache_clear()
+    assert pseudonym("sms", "+4791234567") != first
+    pseudonym_module._key.cache_clear()

@@ -1,8 +1,9 @@
 """validate_screening_form: fills the need from what was said and checks the place.
 
 The questions themselves (utter_ask_<slot>) and their buttons are in the
-domain. A position shared from the web chat fills the place too. The need has no entity of its own: it is read from the intent, and a
-vague "I need help" must not overwrite a specific "detox" said earlier.
+domain. The need has no entity of its own: it is read from the intent, and a
+vague "I need help" must not overwrite a specific "detox" said earlier. A
+position shared from the web chat answers where.
 """
 from __future__ import annotations
 

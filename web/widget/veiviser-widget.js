@@ -447,6 +447,7 @@
     if (this.busy) { return; }  // one message at a time: replies must come back in order
     this.removeReplies();
     var bubble = shown === null ? null : this.addMessage("user", shown);
+    var conversation = this.sender;
     this.setBusy(true);
     this.post("/webhook", { sender: this.sender, message: message })
       .then(function (response) {
@@ -455,9 +456,11 @@
       })
       .then(function (replies) {
         if (typed && self.input.value.trim() === message) { self.input.value = ""; }
-        self.renderReplies(Array.isArray(replies) ? replies : []);
+        // A reply to a conversation deleted meanwhile ("Slett samtalen") is not shown.
+        if (conversation === self.sender) { self.renderReplies(Array.isArray(replies) ? replies : []); }
       })
       .catch(function () {
+        if (conversation !== self.sender) { return; }
         if (bubble) { bubble.classList.add("vv-failed"); }
         if (typed) { self.showError(self.labels.notSent); }
         self.renderOffline();
@@ -598,9 +601,10 @@
     this.status.textContent = this.labels.positionAsking;
     navigator.geolocation.getCurrentPosition(function (position) {
       self.status.textContent = "";
+      // Rounded to about 100 m: enough to find help nearby, less to say where someone lives.
       var coordinates = {
-        latitude: Math.round(position.coords.latitude * 1e4) / 1e4,
-        longitude: Math.round(position.coords.longitude * 1e4) / 1e4
+        latitude: Math.round(position.coords.latitude * 1e3) / 1e3,
+        longitude: Math.round(position.coords.longitude * 1e3) / 1e3
       };
       self.send("/inform_location" + JSON.stringify(coordinates), self.labels.positionShared, false);
     }, function () {
@@ -615,6 +619,7 @@
     forgetSender();
     this.sender = storedSender();
     this.log.textContent = "";
+    this.input.value = "";
     this.clearError();
     this.post("/forget", { sender: oldSender })
       .then(function (response) { return response.ok; }, function () { return false; })

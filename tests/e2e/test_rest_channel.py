@@ -127,8 +127,11 @@ def test_treatment_choice_is_explained_with_the_places(stack):
     assert any("ventetid" in r for r in replies[1:]), replies
 
 
-def test_chat_page_is_served(stack):
+def test_demo_page_embeds_the_widget_pointed_at_the_rasa_server(stack):
     with urllib.request.urlopen(stack.web_url, timeout=10) as response:
-        assert "Veiviser" in response.read().decode()
-    with urllib.request.urlopen(f"{stack.web_url}/config.js", timeout=10) as response:
-        assert str(stack.ports.rasa) in response.read().decode()
+        page = response.read().decode()
+    assert "Veiviser" in page
+    assert f'src="/widget/veiviser-widget.js" defer data-server="{stack.rasa_url}"' in page
+    with urllib.request.urlopen(f"{stack.web_url}/widget/veiviser-widget.js", timeout=10) as response:
+        assert response.headers.get_content_type() in {"text/javascript", "application/javascript"}
+        assert "Slett samtalen" in response.read().decode()

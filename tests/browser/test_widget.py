@@ -239,6 +239,18 @@ def test_escape_twice_leaves_at_once(stack, site, page: Page):
     page.wait_for_url(left)
 
 
+def test_an_english_page_gets_english_labels_and_english_cards(stack, site, page: Page):
+    page.goto(site.page("english.html", server=stack.rasa_url, lang="en"))
+    page.get_by_role("button", name="Chat with Veiviser").click()
+    log = page.get_by_role("log", name="Conversation with Veiviser")
+    expect(log).to_contain_text("Jeg er Veiviser")  # the bot speaks bokmål until it sees English
+    page.get_by_role("textbox", name="Write a message").fill("I need help with heroin in Oslo")
+    page.get_by_role("button", name="Send").click()
+    expect(log).to_contain_text("This is what I found near Oslo", timeout=30_000)
+    expect(log.get_by_role("article").first).to_contain_text("Last checked")
+    expect(page.get_by_role("button", name="Delete the conversation")).to_be_visible()
+
+
 FOCUSED = """() => {
     const inner = document.getElementById('veiviser-widget').shadowRoot.activeElement;
     if (!inner) return document.activeElement.textContent.trim();

@@ -308,6 +308,24 @@
     wrapper.appendChild(panel);
     this.panel = panel;
 
+    panel.appendChild(this.buildHead(labels));
+    var crisis = element("p", { className: "vv-crisis" }, labels.crisis);
+    crisis.appendChild(element("a", { href: "tel:113" }, "113"));
+    crisis.appendChild(document.createTextNode("."));
+    panel.appendChild(crisis);
+    // role=log is a polite live region: screen readers read each new message as it arrives.
+    this.log = element("div", { className: "vv-log", role: "log", "aria-live": "polite", "aria-label": labels.log,
+      tabindex: "0" });
+    panel.appendChild(this.log);
+    panel.appendChild(this.buildFoot(labels));
+
+    this.bind();
+    document.body.appendChild(host);
+    this.host = host;
+  };
+
+  /** Title, the quick exit (first in the Tab order) and close. */
+  Widget.prototype.buildHead = function (labels) {
     var head = element("div", { className: "vv-head" });
     var titles = element("div", { className: "vv-titles" });
     titles.appendChild(element("h2", { id: "vv-title" }, labels.title));
@@ -319,18 +337,11 @@
     head.appendChild(this.exitButton);
     this.closeButton = element("button", { type: "button", className: "vv-close", "aria-label": labels.close }, "×");
     head.appendChild(this.closeButton);
-    panel.appendChild(head);
+    return head;
+  };
 
-    var crisis = element("p", { className: "vv-crisis" }, labels.crisis);
-    crisis.appendChild(element("a", { href: "tel:113" }, "113"));
-    crisis.appendChild(document.createTextNode("."));
-    panel.appendChild(crisis);
-
-    // role=log is a polite live region: screen readers read each new message as it arrives.
-    this.log = element("div", { className: "vv-log", role: "log", "aria-live": "polite", "aria-label": labels.log,
-      tabindex: "0" });
-    panel.appendChild(this.log);
-
+  /** Location and delete, the message box, and the error and status lines. */
+  Widget.prototype.buildFoot = function (labels) {
     var foot = element("div", { className: "vv-foot" });
     var tools = element("div", { className: "vv-tools" });
     if (navigator.geolocation) {
@@ -356,11 +367,7 @@
     foot.appendChild(this.error);
     this.status = element("p", { className: "vv-status", role: "status" });
     foot.appendChild(this.status);
-    panel.appendChild(foot);
-
-    this.bind();
-    document.body.appendChild(host);
-    this.host = host;
+    return foot;
   };
 
   Widget.prototype.bind = function () {

@@ -3,8 +3,13 @@
 Playwright may not download a browser here, so it launches /usr/bin/chromium
 (`make chromium` installs it). The flags keep Chromium from calling home: the
 machine's closed network refuses those connections and Chromium would wait.
-Fixtures: `browser` (one per run) and `page` (a fresh context per test, so
-storage, permissions and cookies never leak between tests).
+Fixtures: `browser` (one per test module) and `page` (a fresh context per
+test, so storage, permissions and cookies never leak between tests).
+
+Why per module, not per run: while Playwright's sync API is started it marks
+its event loop as running in the main thread, so every pytest-asyncio test
+collected after it would fail ("Runner.run() cannot be called from a running
+event loop"). Stopping it at the end of each module hands the thread back.
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ CHROMIUM_FLAGS = [
 DESKTOP = {"width": 1280, "height": 800}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator["Browser"]:
     if not CHROMIUM.exists():
         pytest.skip(f"No Chromium at {CHROMIUM}: `make chromium` installs Debian's (make test does it first)")

@@ -47,8 +47,9 @@ search. Every filter is one vectorised pass over all services; distances
 are haversine over the points in a latitude band around the place; opening
 hours are a coarse hour-of-week map first, then the exact check once per
 distinct schedule, for the nearest candidates only, until enough fit. Only
-the final matches are read from the database (one query) and measured with
-geopy's geodesic.
+the final matches are read from the database (one query); the distance shown
+is geopy's great circle, the measure they were ranked by (geodesic, on the
+ellipsoid, differs by under 0.5 % and costs 20 times as much).
 """
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ from enum import Enum
 from typing import Iterable, Iterator
 
 import numpy as np
-from geopy.distance import geodesic
+from geopy.distance import great_circle
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -315,8 +316,7 @@ def _haversine(a: tuple[float, float] | None, b: tuple[float, float]) -> float:
 
 
 def _haversine_many(origin: tuple[float, float] | None, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Great-circle km from one origin to many points: cheap enough for every candidate; geodesic
-    is kept for the few shown. Rounded to the micrometre, so that two points at the same place tie
+    """Great-circle km from one origin to many points, cheap enough for every candidate. Rounded to the micrometre, so that two points at the same place tie
     exactly (vectorised maths may differ in the last bit between two copies of one coordinate)."""
     assert origin is not None
     lat1, lon1 = math.radians(origin[0]), math.radians(origin[1])
@@ -346,7 +346,7 @@ def _matches(
     gazetteer: Gazetteer,
     moment: datetime,
 ) -> list[Match]:
-    """Full records for the chosen few only, with geodesic distances, in the chosen order."""
+    """Full records for the chosen few only, with their distances, in the chosen order."""
     if not ids:
         return []
     services = {s.id: s for s in session.execute(_SERVICES, {"ids": ids}).unique().scalars()}
@@ -372,7 +372,7 @@ def _match(
         place = None if national or not points else points[0].kommune_number
         return Match(service, None, False, bool(in_kommune), national, _kommune_name(gazetteer, place), open_now)
     nearest = min(points, key=lambda p: (_haversine(origin, (p.latitude, p.longitude)), p.id))
-    distance = geodesic(origin, (nearest.latitude, nearest.longitude)).km
+    distance = great_circle(origin, (nearest.latitude, nearest.longitude), radius=EARTH_KM).km
     name = _kommune_name(gazetteer, nearest.kommune_number)
     return Match(service, distance, nearest.approximate, bool(in_kommune), national, name, open_now)
 

@@ -18,13 +18,26 @@ from aiohttp.abc import AbstractAccessLogger
 from services_catalog.db import catalogue_url
 from staff_web import api, openapi
 from staff_web.catalogue import Catalogue
-from staff_web.config import BUCKETS, CATALOGUE, LIMITS, SERVER_SETTINGS, TOKEN, Limits
+from staff_web.config import BUCKETS, CATALOGUE, KIB, LIMITS, TOKEN, Limits
 from staff_web.errors import ApiError, Handler, dumps, json_errors
 from staff_web.page import HERE, lookup_page
 from staff_web.rate_limit import RateLimit, TokenBuckets
 
 TOKEN_SETTING = "VEIVISER_STAFF_TOKEN"
 DEFAULT_PORT = 8001
+
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Method, path, status and time: no query string (it may hold a postcode or place), no client address."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, elapsed: float) -> None:
+        self.logger.info("%s %s %s %.0f ms", request.method, request.path, response.status, elapsed * 1000)
+
+
+# Set on the Application, so every server of it (run_app, the tests' TestServer) gets them. The HTTP
+# parser lets a too-long URL through to the app, which answers a clear 414 rather than a bare parser
+# error; only beyond max_line_size does the parser itself refuse (400).
+SERVER_SETTINGS = {"max_line_size": 256 * KIB, "max_field_size": 16 * KIB, "access_log_class": PathOnlyAccessLogger}
 
 
 def make_app(catalogue_url: str, token: str | None = None, limits: Limits | None = None, workers: int = 4) -> web.Application:
@@ -66,13 +79,6 @@ async def _close(app: web.Application) -> None:
     app[CATALOGUE].close()
 
 
-class PathOnlyAccessLogger(AbstractAccessLogger):
-    """Method, path, status and time: no query string (it may hold a postcode or place), no client address."""
-
-    def log(self, request: web.BaseRequest, response: web.StreamResponse, elapsed: float) -> None:
-        self.logger.info("%s %s %s %.0f ms", request.method, request.path, response.status, elapsed * 1000)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m staff_web", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -85,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     limits = Limits(import_bytes=int(args.import_mb * 2**20), rate=RateLimit(args.rate, args.burst))
     app = make_app(args.url, os.environ.get(TOKEN_SETTING), limits)
-    web.run_app(app, host=args.host, port=args.port, print=None, access_log_class=PathOnlyAccessLogger)
+    web.run_app(app, host=args.host, port=args.port, print=None)
 
 
 if __name__ == "__main__":

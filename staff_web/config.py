@@ -22,10 +22,6 @@ class Limits:
     rate: RateLimit = field(default_factory=RateLimit)
 
 
-# The HTTP parser must let a too-long URL through to the app, so that it gets a clear 414 rather
-# than a bare parser error; beyond this even the parser refuses (400). Set on the Application.
-SERVER_SETTINGS = {"max_line_size": 256 * KIB, "max_field_size": 16 * KIB}
-
 CATALOGUE = web.AppKey("catalogue", Catalogue)
 LIMITS = web.AppKey("limits", Limits)
 TOKEN = web.AppKey("token", str)

@@ -15,8 +15,9 @@ from typing import Any
 from aiohttp import web
 
 from services_catalog.hsds import ImportFailed, service_objects
+from services_catalog.lookup import StaffFilters
 from services_catalog.opening_hours import now
-from staff_web.catalogue import Catalogue, Lookup
+from staff_web.catalogue import Lookup
 from staff_web.config import CATALOGUE, LIMITS, TOKEN
 from staff_web.errors import ApiError, dumps, invalid_records
 from staff_web.params import Paging, read_filters
@@ -25,9 +26,15 @@ IMPORT_SOURCE = "request body"
 
 
 async def list_services(request: web.Request) -> web.Response:
-    filters, paging = read_filters(request.rel_url.query, request.app[LIMITS].max_results)
-    lookup = await request.app[CATALOGUE].search(filters, paging.window(request.app[LIMITS].max_results), now())
+    _, paging, lookup = await search(request)
     return web.json_response(service_page(lookup, paging), dumps=dumps)
+
+
+async def search(request: web.Request) -> tuple[StaffFilters, Paging, Lookup]:
+    """The search the query string asks for, and the page of it; raises BadFilter (the page's too)."""
+    most = request.app[LIMITS].max_results
+    filters, paging = read_filters(request.rel_url.query, most)
+    return filters, paging, await request.app[CATALOGUE].search(filters, paging.window(most), now())
 
 
 def service_page(lookup: Lookup, paging: Paging) -> dict[str, Any]:

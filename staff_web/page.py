@@ -16,11 +16,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from multidict import MultiDictProxy
 
 from services_catalog.lookup import BadFilter, UnknownPlace
-from services_catalog.opening_hours import WEEKDAYS, now
+from services_catalog.opening_hours import WEEKDAYS
 from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType
 from staff_web.catalogue import Found, Lookup
-from staff_web.config import CATALOGUE, LIMITS
-from staff_web.params import PLACE_PARAMETERS, Paging, read_filters
+from staff_web.api import search
+from staff_web.params import PLACE_PARAMETERS, Paging
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
@@ -44,8 +44,7 @@ async def lookup_page(request: web.Request) -> web.Response:
     status = 200
     if any(value.strip() for value in query.values()):
         try:
-            filters, paging = read_filters(query, request.app[LIMITS].max_results)
-            lookup = await request.app[CATALOGUE].search(filters, paging.window(request.app[LIMITS].max_results), now())
+            filters, paging, lookup = await search(request)
             context["results"] = _results(lookup, paging, query, set(filters.types) | set(filters.properties))
         except BadFilter as error:
             status, context["error"] = 400, _error(error, query)

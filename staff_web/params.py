@@ -29,6 +29,7 @@ from services_catalog.search import Sort
 from services_catalog.taxonomy import SERVICE_TYPE_TAXONOMY, Property, ServiceType
 
 MAX_PER_PAGE = 100
+MAX_VALUE_CHARS = 200  # no place name, date or code is longer; a pasted letter is a mistake
 DEFAULT_PER_PAGE = 10
 PLACE_PARAMETERS = ("kommune", "postcode", "place")
 TRUE, FALSE = {"true", "1", "yes", "on", "ja"}, {"false", "0", "no", "off", "nei"}
@@ -94,6 +95,8 @@ def read_filters(query: MultiMapping[str], max_results: int) -> tuple[StaffFilte
         for value in given:
             if CONTROL_CHARACTERS.search(value):
                 raise BadFilter(name, "contains control characters")
+            if len(value) > MAX_VALUE_CHARS:
+                raise BadFilter(name, f"longer than {MAX_VALUE_CHARS} characters")
         parameter = next(p for p in PARAMETERS if p.name == name)
         if len(given) > 1 and not parameter.repeatable:
             raise BadFilter(name, "given more than once")

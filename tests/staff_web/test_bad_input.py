@@ -41,6 +41,7 @@ from tests.staff_web.conftest import auth, example_service, serve
         ("pizza=true", "pizza"),
         ("place=Berg%00en", "place"),
         ("place=Bergen%1b%5B31m", "place"),
+        ("place=" + "Bergen%20" * 40, "place"),
     ],
 )
 async def test_a_bad_parameter_is_a_400_naming_it(reader, query, parameter):

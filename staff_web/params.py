@@ -69,7 +69,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("page", {"type": "integer", "minimum": 1}, "HSDS: page number, from 1."),
     Parameter("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, f"HSDS: services per page (default {DEFAULT_PER_PAGE})."),
 )
-NAMES = frozenset(p.name for p in PARAMETERS)
+BY_NAME = {p.name: p for p in PARAMETERS}
 
 
 @dataclass(frozen=True)
@@ -87,19 +87,7 @@ class Paging:
 
 def read_filters(query: MultiMapping[str], max_results: int) -> tuple[StaffFilters, Paging]:
     """Raise BadFilter naming the first parameter that is wrong and why; empty values count as absent."""
-    values = {name: [v for v in query.getall(name, []) if v.strip()] for name in NAMES}
-    for name in query:
-        if name not in NAMES:
-            raise BadFilter(name, f"unknown parameter; known: {', '.join(sorted(NAMES))}")
-    for name, given in values.items():
-        for value in given:
-            if CONTROL_CHARACTERS.search(value):
-                raise BadFilter(name, "contains control characters")
-            if len(value) > MAX_VALUE_CHARS:
-                raise BadFilter(name, f"longer than {MAX_VALUE_CHARS} characters")
-        parameter = next(p for p in PARAMETERS if p.name == name)
-        if len(given) > 1 and not parameter.repeatable:
-            raise BadFilter(name, "given more than once")
+    values = _values(query)
     one = {name: given[0] for name, given in values.items() if given}
     places = [name for name in PLACE_PARAMETERS if name in one]
     if len(places) > 1:
@@ -126,6 +114,23 @@ def read_filters(query: MultiMapping[str], max_results: int) -> tuple[StaffFilte
         limit=max_results,
     )
     return filters, paging
+
+
+def _values(query: MultiMapping[str]) -> dict[str, list[str]]:
+    """Every known parameter's non-empty values, in table order, after the checks all of them share."""
+    for name in query:
+        if name not in BY_NAME:
+            raise BadFilter(name, f"unknown parameter; known: {', '.join(BY_NAME)}")
+    values = {name: [v for v in query.getall(name, []) if v.strip()] for name in BY_NAME}
+    for name, given in values.items():
+        for value in given:
+            if CONTROL_CHARACTERS.search(value):
+                raise BadFilter(name, "contains control characters")
+            if len(value) > MAX_VALUE_CHARS:
+                raise BadFilter(name, f"longer than {MAX_VALUE_CHARS} characters")
+        if len(given) > 1 and not BY_NAME[name].repeatable:
+            raise BadFilter(name, "given more than once")
+    return values
 
 
 def _place(one: Mapping[str, str], name: str) -> str:

@@ -17,7 +17,7 @@ from multidict import MultiDictProxy
 
 from services_catalog.lookup import BadFilter, UnknownPlace
 from services_catalog.opening_hours import WEEKDAYS
-from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType
+from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType, column_name
 from staff_web.catalogue import Found, Lookup
 from staff_web.api import search
 from staff_web.params import PLACE_PARAMETERS, Paging
@@ -39,7 +39,7 @@ async def lookup_page(request: web.Request) -> web.Response:
     context: dict[str, Any] = {
         "form": _form(query),
         "types": [(t.value, t.label_nb) for t in ServiceType],
-        "properties": [(p.value.replace("-", "_"), p.label_nb) for p in PAGE_PROPERTIES],
+        "properties": [(column_name(p), p.label_nb) for p in PAGE_PROPERTIES],
     }
     status = 200
     if any(value.strip() for value in query.values()):
@@ -53,8 +53,13 @@ async def lookup_page(request: web.Request) -> web.Response:
 
 
 def _form(query: MultiDictProxy[str]) -> dict[str, Any]:
-    place = next((query[name] for name in PLACE_PARAMETERS if query.get(name, "").strip()), "")
-    return {"place": place, "types": set(query.getall("type", [])), "checked": {name for name, value in query.items() if value == "true"}, "age": query.get("age", "")}
+    """What was asked, to fill the form in again."""
+    return {
+        "place": next((query[name] for name in PLACE_PARAMETERS if query.get(name, "").strip()), ""),
+        "types": set(query.getall("type", [])),
+        "checked": {name for name, value in query.items() if value == "true"},
+        "age": query.get("age", ""),
+    }
 
 
 def _results(lookup: Lookup, paging: Paging, query: MultiDictProxy[str], wanted: set[str]) -> dict[str, Any]:
@@ -85,7 +90,7 @@ def _card(found: Found, wanted: set[str], moment: datetime) -> dict[str, Any]:
         "organisation": organisation if organisation and organisation not in service["name"] else None,
         "description": service.get("description"),
         "types": [(term["name"], term["code"] in wanted) for term in types],
-        "properties": [(p.label_nb, p.value.replace("-", "_") in wanted)
+        "properties": [(p.label_nb, column_name(p) in wanted)
                        for p in CARD_PROPERTIES if properties.get(p.value) == "true"],
         "drop_in": properties.get(Property.DROP_IN.value) == "true",
         "referral": properties.get(Property.REFERRAL_REQUIRED.value) == "true",

@@ -25,8 +25,8 @@ from services_catalog.lookup import (
     check_type,
     parse_when,
 )
-from services_catalog.search import Sort
-from services_catalog.taxonomy import SERVICE_TYPE_TAXONOMY, Property, ServiceType
+from services_catalog.search import FILTER_PROPERTIES, Sort
+from services_catalog.taxonomy import SERVICE_TYPE_TAXONOMY, Property, ServiceType, column_name
 
 MAX_PER_PAGE = 100
 MAX_VALUE_CHARS = 200  # no place name, date or code is longer; a pasted letter is a mistake
@@ -45,9 +45,9 @@ class Parameter:
     repeatable: bool = False
 
 
-def _property_parameter(name: str) -> Parameter:
-    prop = Property(name.replace("_", "-"))
-    return Parameter(name, {"type": "boolean"}, f"true: only services that are '{prop.label_en}'; false: only those that are not.")
+def _property_parameter(prop: Property) -> Parameter:
+    return Parameter(column_name(prop), {"type": "boolean"},
+                     f"true: only services that are '{prop.label_en}'; false: only those that are not.")
 
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -62,7 +62,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("taxonomy_term_id", {"type": "string"}, "HSDS: a service-type taxonomy term id (as /services/{id} shows them).", True),
     Parameter("open_now", {"type": "boolean"}, "Only services open now (Norwegian time; unknown hours never count as open)."),
     Parameter("open_at", {"type": "string", "format": "date-time"}, "Only services open at this moment; without a zone it is Norwegian time."),
-    *(_property_parameter(name) for name in PROPERTY_FILTERS),
+    *(_property_parameter(prop) for prop in FILTER_PROPERTIES),
     Parameter("age", {"type": "integer", "minimum": 0, "maximum": MAX_AGE}, "Only services whose age limits admit this age."),
     Parameter("language", {"type": "string", "pattern": "^[A-Za-z]{2,3}$"}, "Only services that list this language code (nb, en, se)."),
     Parameter("sort", {"type": "string", "enum": [s.value for s in Sort]}, "distance (local first; default) or wait (right to choose: shortest wait first)."),

@@ -14,7 +14,9 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Callable, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from services_catalog.db import session_factory
 from services_catalog.geography import Gazetteer
@@ -88,7 +90,7 @@ class Catalogue:
     def _import(self, sourced: list[tuple[str, Any]]) -> tuple[ImportReport, set[str]]:
         ids = {obj["id"] for _, obj in sourced if isinstance(obj, dict) and isinstance(obj.get("id"), str)}
         with self._sessions() as session:
-            existing = {service_id for service_id in ids if session.get(Service, service_id) is not None}
+            existing = known_ids(session, ids)
             try:
                 report = import_records(session, sourced)
                 session.commit()
@@ -99,6 +101,14 @@ class Catalogue:
                 raise ImportFailed([Problem(sourced[0][0] if sourced else "-", "-", "-",
                                             f"the database refused the records: {reason}")]) from None
         return report, ids - existing
+
+
+def known_ids(session: Session, ids: set[str], batch: int = 1000) -> set[str]:
+    """Which of these ids the catalogue has, in batches that any database's parameter limit allows."""
+    ordered, found = sorted(ids), set()
+    for start in range(0, len(ordered), batch):
+        found |= set(session.scalars(select(Service.id).where(Service.id.in_(ordered[start:start + batch]))))
+    return found
 
 
 def _match(match: Match, when: datetime) -> dict[str, Any]:

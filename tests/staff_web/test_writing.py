@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from services_catalog.db import open_session
 from services_catalog.models import Service
+from staff_web.catalogue import known_ids
 from tests.staff_web.conftest import TOKEN, auth, example_service, serve
 
 EXAMPLE_ID = "eksempel-1"
@@ -132,3 +133,18 @@ async def test_a_value_too_long_for_its_column_is_a_problem_not_a_crash(empty_ca
             assert response.status == 200
     finally:
         await client.close()
+
+
+
+async def test_an_import_counts_new_and_updated_records(writer):
+    records = [example_service(id=f"mange-{n}", name=f"Tjeneste {n}") for n in range(5)]
+    first = await writer.post("/import", json={"contents": records[:3]}, headers=auth())
+    assert await first.json() == {"imported": 3, "created": 3}
+    again = await writer.post("/import", json=records, headers=auth())
+    assert await again.json() == {"imported": 5, "created": 2}
+
+
+def test_known_ids_are_looked_up_in_batches(private_catalogue):
+    with open_session(private_catalogue) as session:
+        shipped = set(session.scalars(select(Service.id).limit(7)))
+        assert known_ids(session, shipped | {"ny-1", "ny-2"}, batch=2) == shipped

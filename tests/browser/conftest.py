@@ -12,8 +12,10 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
+    """Per module, not per session: sync Playwright keeps an event loop running in the main thread
+    while it is open, and pytest-asyncio cannot run the async tests of later modules beside it."""
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (the Makefile's test set-up does)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extras")

@@ -1,4 +1,4 @@
-"""Start and stop the local stack: action server, Rasa server and chat page.
+"""Start and stop the local stack: action server, Rasa server, chat page and staff lookup.
 
 `make run` and the end-to-end tests both use this, so what the tests prove
 is what a person runs.
@@ -26,6 +26,7 @@ class Ports:
     rasa: int = 5005
     actions: int = 5055
     web: int = 8000
+    staff: int = 8001
 
 
 @dataclass
@@ -44,6 +45,10 @@ class Stack:
     @property
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.web}"
+
+    @property
+    def staff_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.staff}"
 
 
 def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen:
@@ -102,7 +107,10 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
                 env, log("web"),
             )
             stack.processes.append(web)
+            staff = _spawn([sys.executable, "-m", "staff_web", "--port", str(ports.staff)], env, log("staff"))
+            stack.processes.append(staff)
             _wait_until_up(stack.web_url, web, "chat page")
+            _wait_until_up(stack.staff_url, staff, "staff lookup")
         _wait_until_up(f"{stack.actions_url}/health", actions, "action server")
         _wait_until_up(stack.rasa_url, rasa, "Rasa server")
     except BaseException:

@@ -16,7 +16,8 @@ What the answer means:
 - Every filter is optional; a property filter (True/False) names a column from
   taxonomy.Property, None means "either". `types` matches any of the codes.
   `age` keeps services whose age limits admit that age (no limit admits all);
-  `language` is a code ("nb", "en", "se") the service lists.
+  `language` is a code ("nb", "en", "se") the service lists; no, nb and nn
+  are one language here.
 - `open_at` (aware datetime; "open now" is `opening_hours.now()`) keeps services
   open at that moment by opening_hours' conventions. Unknown hours never pass;
   `Match.open_now` is True/False/None (unknown) at `open_at`, or at `now`.
@@ -79,6 +80,8 @@ NEARBY_KM = 100.0
 EARTH_KM = 6371.0088
 KM_PER_DEGREE_LATITUDE = math.pi * EARTH_KM / 180
 FIRST_CANDIDATES = 256  # index points ranked first; see _Ranking._take
+# Norwegian's macro code and its two written standards: a service that speaks one serves all three.
+NORWEGIAN = frozenset({"no", "nb", "nn"})
 
 
 class Sort(str, Enum):
@@ -294,10 +297,17 @@ def _fitting(index: SearchIndex, query: Query) -> np.ndarray:
     if query.age is not None:
         fits &= (index.minimum_age <= query.age) & (index.maximum_age >= query.age)
     if query.language:
-        fits &= index.languages.get(query.language.lower(), np.zeros_like(fits))
+        absent = np.zeros_like(fits)
+        fits &= np.logical_or.reduce([index.languages.get(code, absent) for code in language_codes(query.language)])
     if query.open_at is not None:
         fits &= index.may_be_open(query.open_at)
     return fits
+
+
+def language_codes(code: str) -> frozenset[str]:
+    """The codes a service may list to serve someone asking for `code` (any case)."""
+    code = code.lower()
+    return NORWEGIAN if code in NORWEGIAN else frozenset({code})
 
 
 def _compose(locals_: list[str], others: list[str], nationals: list[str], limit: int, fallback: bool) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +28,11 @@ class Ports:
     actions: int = 5055
     web: int = 8000
     staff: int = 8001
+
+    @classmethod
+    def free(cls) -> Ports:
+        """Ports nobody listens on now, so tests and benchmarks never meet a running `make run`."""
+        return cls(rasa=free_port(), actions=free_port(), web=free_port(), staff=free_port())
 
 
 @dataclass
@@ -49,6 +55,13 @@ class Stack:
     @property
     def staff_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.staff}"
+
+
+def free_port() -> int:
+    """A port nobody listens on now, for tests and benchmarks that start their own stack."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen:

@@ -1,4 +1,4 @@
-"""Start and stop the local stack: action server, Rasa server and chat page.
+"""Start and stop the local stack: action server, Rasa server, chat page and staff lookup.
 
 `make run` and the end-to-end tests both use this, so what the tests prove
 is what a person runs.
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,6 +27,12 @@ class Ports:
     rasa: int = 5005
     actions: int = 5055
     web: int = 8000
+    staff: int = 8001
+
+    @classmethod
+    def free(cls) -> Ports:
+        """Ports nobody listens on now, so tests and benchmarks never meet a running `make run`."""
+        return cls(rasa=free_port(), actions=free_port(), web=free_port(), staff=free_port())
 
 
 @dataclass
@@ -44,6 +51,17 @@ class Stack:
     @property
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.web}"
+
+    @property
+    def staff_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.staff}"
+
+
+def free_port() -> int:
+    """A port nobody listens on now, for tests and benchmarks that start their own stack."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen:
@@ -102,7 +120,10 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
                 env, log("web"),
             )
             stack.processes.append(web)
+            staff = _spawn([sys.executable, "-m", "staff_web", "--port", str(ports.staff)], env, log("staff"))
+            stack.processes.append(staff)
             _wait_until_up(stack.web_url, web, "chat page")
+            _wait_until_up(stack.staff_url, staff, "staff lookup")
         _wait_until_up(f"{stack.actions_url}/health", actions, "action server")
         _wait_until_up(stack.rasa_url, rasa, "Rasa server")
     except BaseException:

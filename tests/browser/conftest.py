@@ -1,16 +1,4 @@
-"""A real headless Chromium for browser tests: Debian's, driven by Playwright.
-
-Playwright may not download a browser here, so it launches /usr/bin/chromium
-(`make chromium` installs it). The flags keep Chromium from calling home: the
-machine's closed network refuses those connections and Chromium would wait.
-Fixtures: `browser` (one per test module) and `page` (a fresh context per
-test, so storage, permissions and cookies never leak between tests).
-
-Why per module, not per run: while Playwright's sync API is started it marks
-its event loop as running in the main thread, so every pytest-asyncio test
-collected after it would fail ("Runner.run() cannot be called from a running
-event loop"). Stopping it at the end of each module hands the thread back.
-"""
+"""A real headless Chromium (Debian's) driven by Playwright; no browser is downloaded at run time."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,31 +7,27 @@ from typing import Iterator
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-DESKTOP = {"width": 1280, "height": 800}
+# The machine's closed network refuses Chromium's background connections; these keep it quiet.
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator["Browser"]:
+def browser() -> Iterator:
+    """Per module, not per session: sync Playwright keeps an event loop running in the main thread
+    while it is open, and pytest-asyncio cannot run the async tests of later modules beside it."""
     if not CHROMIUM.exists():
-        pytest.skip(f"No Chromium at {CHROMIUM}: `make chromium` installs Debian's (make test does it first)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+        pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (the Makefile's test set-up does)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extras")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
-def page(browser) -> Iterator["Page"]:
-    context = browser.new_context(viewport=DESKTOP, locale="nb-NO")
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def page(browser) -> Iterator:
+    context = browser.new_context(locale="nb-NO", timezone_id="Europe/Oslo")
+    page = context.new_page()
+    yield page
+    context.close()

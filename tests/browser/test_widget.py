@@ -21,14 +21,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Request, expect
 
-from tests.browser.conftest import DESKTOP
 from tests.conftest import ROOT
-from tests.e2e.test_rest_channel import free_port
 from veiviser import supervisor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 PHONE = {"width": 375, "height": 667}
+DESKTOP = {"width": 1280, "height": 800}
 BERGEN = {"latitude": 60.3913, "longitude": 5.3221}
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Screenshots for docs/ are written only when asked: VEIVISER_UPDATE_SCREENSHOTS=1.
@@ -37,7 +36,7 @@ UPDATE_SCREENSHOTS = os.environ.get("VEIVISER_UPDATE_SCREENSHOTS") == "1"
 
 @pytest.fixture(scope="module")
 def stack(model: Path, catalogue_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[supervisor.Stack]:
-    ports = supervisor.Ports(rasa=free_port(), actions=free_port(), web=free_port())
+    ports = supervisor.Ports.free()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VEIVISER_CATALOG_URL", catalogue_url)
         with supervisor.running(ports, model, log_dir=tmp_path_factory.mktemp("logs")) as running:
@@ -322,7 +321,7 @@ def test_bot_text_is_shown_as_text_never_as_html(stack, page: Page):
 
 
 def test_when_the_bot_cannot_be_reached_113_is_shown_and_nothing_typed_is_lost(site, page: Page):
-    page.goto(site.page("offline.html", server=f"http://127.0.0.1:{free_port()}"))
+    page.goto(site.page("offline.html", server=f"http://127.0.0.1:{supervisor.free_port()}"))
     page.get_by_role("button", name="Chat med Veiviser").click()
     chat = Chat(page)
     chat.wait_for_reply()

@@ -25,7 +25,7 @@ def free_port() -> int:
 def stack(model: Path, catalogue_url: str, tmp_path_factory, monkeypatch_module) -> Iterator[supervisor.Stack]:
     monkeypatch_module.setenv("VEIVISER_CATALOG_URL", catalogue_url)
     logs = tmp_path_factory.mktemp("logs")
-    ports = supervisor.Ports(rasa=free_port(), actions=free_port(), web=free_port())
+    ports = supervisor.Ports(rasa=free_port(), actions=free_port(), web=free_port(), staff=free_port())
     with supervisor.running(ports, model, log_dir=logs) as running:
         yield running
 

@@ -1,4 +1,4 @@
-"""`veiviser run` (what `make run` ends with): prints the URLs, serves the page, stops on Ctrl-C."""
+"""`veiviser run` (what `make run` ends with): prints the URLs, serves the pages, stops on Ctrl-C."""
 from __future__ import annotations
 
 import os
@@ -18,9 +18,10 @@ pytestmark = pytest.mark.e2e
 
 
 def test_run_serves_the_chat_and_stops_cleanly_on_ctrl_c(model: Path, catalogue_url: str):
-    ports = Ports(rasa=free_port(), actions=free_port(), web=free_port())
+    ports = Ports(rasa=free_port(), actions=free_port(), web=free_port(), staff=free_port())
     command = [str(Path(sys.executable).parent / "veiviser"), "run", "--model", str(model),
-               "--rasa-port", str(ports.rasa), "--actions-port", str(ports.actions), "--web-port", str(ports.web)]
+               "--rasa-port", str(ports.rasa), "--actions-port", str(ports.actions), "--web-port", str(ports.web),
+               "--staff-port", str(ports.staff)]
     env = dict(os.environ, VEIVISER_CATALOG_URL=catalogue_url)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -30,8 +31,11 @@ def test_run_serves_the_chat_and_stops_cleanly_on_ctrl_c(model: Path, catalogue_
             if "Ctrl-C" in line:
                 break
         assert f"http://127.0.0.1:{ports.web}" in "".join(printed), printed
+        assert f"Staff lookup: http://127.0.0.1:{ports.staff}" in "".join(printed), printed
         with urllib.request.urlopen(f"http://127.0.0.1:{ports.web}", timeout=10) as page:
             assert "Veiviser" in page.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{ports.staff}/?place=Bergen", timeout=10) as page:
+            assert "for Bergen" in page.read().decode()
         assert say(Stack(ports), "run-test", "vennen min har tatt overdose")[0].startswith("Ring 113")
 
         process.send_signal(signal.SIGINT)
@@ -39,6 +43,6 @@ def test_run_serves_the_chat_and_stops_cleanly_on_ctrl_c(model: Path, catalogue_
     finally:
         if process.poll() is None:
             process.kill()
-    for port in (ports.rasa, ports.actions, ports.web):
+    for port in (ports.rasa, ports.actions, ports.web, ports.staff):
         with pytest.raises(OSError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}", timeout=2)

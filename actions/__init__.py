@@ -1,0 +1,8 @@
+"""The action server: thin adapters from a conversation to the catalogue and back.
+
+rasa_sdk has no start-up hook, and importing this package is how it starts:
+so the catalogue is warmed here, in the background, before anyone asks.
+"""
+from actions.catalogue import warm_up_in_background
+
+warm_up_in_background()

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
+import threading
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,9 +12,11 @@ from rasa_sdk import Tracker
 from actions.needs import UNSAID
 from services_catalog.db import open_session
 from services_catalog.geocoding import resolve_place
+from services_catalog import search_index
 from services_catalog.geography import Gazetteer, Kommune, Place
 from services_catalog.search import Query, Result, find_services
 
+log = logging.getLogger(__name__)
 # The slot that holds a position the user shared ("use my location" in the web chat):
 # {"lat": .., "lon": .., "kommune": number}; the location slot then holds the kommune's name.
 POSITION_SLOT = "position"
@@ -67,3 +71,20 @@ def position_slots(lat: float, lon: float, kommune: Kommune) -> dict[str, Any]:
 def _search(query: Query) -> Result:
     with open_session() as session:
         return find_services(session, query, Gazetteer.load())
+
+
+def warm_up_in_background() -> None:
+    """Load the gazetteer and the search snapshot before the first person asks (seconds on a big catalogue).
+
+    In a thread, and never fatal: with the catalogue down the server must still start and answer.
+    """
+    threading.Thread(target=_warm_up, name="catalogue-warm-up", daemon=True).start()
+
+
+def _warm_up() -> None:
+    try:
+        Gazetteer.load()
+        with open_session() as session:
+            search_index.current(session)
+    except Exception as error:  # noqa: BLE001 - reported, then the first search tries again
+        log.warning("catalogue warm-up failed (%s); the first search will try again", type(error).__name__)

@@ -47,7 +47,7 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 # The browser tests drive Debian's Chromium (Playwright may not download one here).
 chromium:
-	@[ -x /usr/bin/chromium ] || { apt-get update && apt-get install -y chromium; }
+	@[ -x /usr/bin/chromium ] || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 clean:
 	rm -rf models var .rasa results

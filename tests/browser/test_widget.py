@@ -320,6 +320,22 @@ def test_bot_text_is_shown_as_text_never_as_html(stack, page: Page):
     assert not any(href.startswith("javascript:") for href in hrefs), hrefs
 
 
+def test_a_pin_only_on_a_verified_address(stack, page: Page):
+    page.goto(stack.web_url)
+    Chat(page).open()
+    page.evaluate("""VeiviserWidget.renderReplies([
+        {custom: {type: 'service_card', name: 'Verifisert', address: 'Storgata 1, 5015 Bergen',
+                  point: {lat: 60.39, lon: 5.32, exact: true}}},
+        {custom: {type: 'service_card', name: 'Bare kommunen', point: {lat: 60.39, lon: 5.32, exact: false}}}])""")
+    verified, area = page.get_by_role("article").filter(has_text="Verifisert"), page.get_by_role("article").last
+    expect(verified).to_contain_text("Storgata 1, 5015 Bergen")
+    expect(verified.get_by_role("link", name=re.compile("^Vis på kart"))).to_have_attribute(
+        "href", "https://www.openstreetmap.org/?mlat=60.39000&mlon=5.32000#map=17/60.39000/5.32000")
+    expect(area.get_by_role("link", name=re.compile("^Vis området på kart"))).to_have_attribute(
+        "href", "https://www.openstreetmap.org/#map=12/60.39000/5.32000")
+    expect(area).to_contain_text("Adressen er ikke bekreftet.")
+
+
 def test_when_the_bot_cannot_be_reached_113_is_shown_and_nothing_typed_is_lost(site, page: Page):
     page.goto(site.page("offline.html", server=f"http://127.0.0.1:{supervisor.free_port()}"))
     page.get_by_role("button", name="Chat med Veiviser").click()

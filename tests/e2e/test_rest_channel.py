@@ -59,6 +59,8 @@ def test_thin_slice(stack):
     assert cards, replies
     assert all("Hvor: Bergen" in card or "Hvor: Norge" in card for card in cards), cards
     assert any("915 08588" in r for r in replies), replies
+    assert not any("Som pårørende" in r for r in replies), replies  # "rusen min" is the writer's own
+
 
 
 def test_a_place_inside_a_kommune_gets_a_distance(stack):

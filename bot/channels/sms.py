@@ -76,6 +76,9 @@ class Turn:
 # Rasa logs a failed custom action (action server down, an error in an action)
 # and carries on without its messages. The turn's own context collects those
 # errors, so this turn, and no other, knows that its answer is incomplete.
+# Only these loggers count: Rasa also logs harmless errors elsewhere (its
+# response interpolator complains about every button payload with JSON).
+ACTION_FAILURE_LOGGERS = ("rasa.core.processor", "rasa.core.actions")
 _turn_errors: ContextVar[Optional[list[str]]] = ContextVar("sms_turn_errors", default=None)
 
 
@@ -90,11 +93,11 @@ _RECORDER = _TurnErrorRecorder(level=logging.ERROR)
 
 
 @contextmanager
-def rasa_errors() -> Iterator[list[str]]:
-    """The names of the Rasa loggers that reported an error while the block ran in this task."""
-    rasa_logger = logging.getLogger("rasa")
-    if _RECORDER not in rasa_logger.handlers:
-        rasa_logger.addHandler(_RECORDER)
+def action_failures() -> Iterator[list[str]]:
+    """The loggers that reported a failed action while the block ran in this task."""
+    for name in ACTION_FAILURE_LOGGERS:
+        if _RECORDER not in logging.getLogger(name).handlers:
+            logging.getLogger(name).addHandler(_RECORDER)
     errors: list[str] = []
     token = _turn_errors.set(errors)
     try:
@@ -242,7 +245,7 @@ class SmsInput(InputChannel):
                 return await self._forget(agent, conversation, tracker)
             chosen = choice_payload(text, turn_choices(last_bot_turn(tracker)))
             output = SmsOutput()
-            with rasa_errors() as errors:
+            with action_failures() as errors:
                 await agent.processor.handle_message(
                     UserMessage(chosen or text, output, conversation, input_channel=CHANNEL)
                 )

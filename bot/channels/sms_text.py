@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
@@ -148,44 +149,70 @@ def turn_blocks(messages: Iterable[Mapping[str, Any]]) -> list[str]:
 
 
 def pack(blocks: Iterable[str], max_segments: int = MAX_SEGMENTS) -> list[str]:
-    """As few SMS as possible, each within `max_segments`, joining whole blocks where they fit."""
+    """As few SMS as possible, each within `max_segments`.
+
+    Whole blocks (messages) share an SMS where they fit. A block too long for
+    one SMS is cut evenly; its head may follow the previous block, but its
+    tail ends an SMS, so no SMS goes from the end of one card into the next.
+    """
     messages: list[str] = []
-    for piece in (p for block in blocks for p in _split(block, max_segments, 0)):
-        joined = f"{messages[-1]}\n\n{piece}" if messages else piece
-        if messages and fits(joined, max_segments):
+    joinable = False
+    for block in blocks:
+        pieces = _split(block, max_segments)
+        joined = f"{messages[-1]}\n\n{pieces[0]}" if messages and joinable else ""
+        if joined and fits(joined, max_segments):
             messages[-1] = joined
         else:
-            messages.append(piece)
+            messages.append(pieces[0])
+        messages.extend(pieces[1:])
+        joinable = len(pieces) == 1
     return messages
 
 
 # From coarse to fine: lines, sentences, words (never between digits), characters.
 _SPLITTERS = (re.compile(r"\n+"), _SENTENCE_END, _BREAKABLE_SPACE)
 _JOINERS = ("\n", " ", " ")
+_MAX_PARTS_TO_BALANCE = 40
 
 
-def _split(text: str, max_segments: int, level: int) -> Iterator[str]:
+def _split(text: str, max_segments: int, level: int = 0) -> list[str]:
     if fits(text, max_segments):
-        yield text
-        return
+        return [text]
     if level == len(_SPLITTERS):
-        yield from _hard_cut(text, max_segments)
-        return
-    current = ""
-    for part in _SPLITTERS[level].split(text):
-        joined = f"{current}{_JOINERS[level]}{part}" if current else part
-        if fits(joined, max_segments):
-            current = joined
-            continue
-        if current:
-            yield current
-        current = ""
-        if fits(part, max_segments):
-            current = part
+        return list(_hard_cut(text, max_segments))
+    parts = _SPLITTERS[level].split(text)
+    if all(fits(part, max_segments) for part in parts):
+        return _balanced(parts, _JOINERS[level], max_segments)
+    pieces: list[str] = []
+    for part in parts:
+        pieces.extend(_split(part, max_segments, level + 1))
+    return _greedy(pieces, _JOINERS[level], max_segments)
+
+
+def _greedy(parts: Sequence[str], joiner: str, max_segments: int) -> list[str]:
+    pieces: list[str] = []
+    for part in parts:
+        joined = f"{pieces[-1]}{joiner}{part}" if pieces else ""
+        if joined and fits(joined, max_segments):
+            pieces[-1] = joined
         else:
-            yield from _split(part, max_segments, level + 1)
-    if current:
-        yield current
+            pieces.append(part)
+    return pieces
+
+
+def _balanced(parts: Sequence[str], joiner: str, max_segments: int) -> list[str]:
+    """As many pieces as the greedy cut needs, but cut where the longest piece is shortest."""
+    greedy = _greedy(parts, joiner, max_segments)
+    if len(greedy) < 2 or len(parts) > _MAX_PARTS_TO_BALANCE:
+        return greedy
+    best, best_size = greedy, max(encoding(p).units for p in greedy)
+    for cuts in combinations(range(1, len(parts)), len(greedy) - 1):
+        bounds = zip((0, *cuts), (*cuts, len(parts)))
+        pieces = [joiner.join(parts[start:end]) for start, end in bounds]
+        size = max(encoding(p).units for p in pieces)
+        if size < best_size and all(fits(p, max_segments) for p in pieces):
+            best, best_size = pieces, size
+    return best
 
 
 def _hard_cut(text: str, max_segments: int) -> Iterator[str]:

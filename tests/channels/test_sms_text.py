@@ -152,3 +152,10 @@ def test_any_text_is_packed_within_3_segments_without_loss(text):
     sms = pack([text]) if text.strip() else []
     assert all(segments(s) <= 3 for s in sms)
     assert re.sub(r"\s", "", "".join(sms)) == re.sub(r"\s", "", text)
+
+
+def test_a_block_too_long_for_one_sms_is_cut_evenly_and_its_tail_not_mixed_with_the_next():
+    card = "\n".join(f"Linje {i}: " + "x" * 60 for i in range(8))  # 8 lines of 70: 3 segments hold 6
+    first, second, after = pack(["Kort intro", card, "Neste kort"])
+    assert first.startswith("Kort intro\n\nLinje 0") and after == "Neste kort"
+    assert first.count("Linje") == second.count("Linje") == 4

@@ -4,7 +4,7 @@ The stack (action server + Rasa server with credentials.yml) is started by
 veiviser.supervisor, as `make run` does; the gateways' outbound URLs point at
 the fake gateway, which records what the channel sends. Rasa logs at DEBUG
 here, so the log check sees every message, sender id and slot it handles.
-The last test stops the action server; keep it last.
+The last two tests stop the action server, then the Rasa server; keep them last.
 """
 from __future__ import annotations
 
@@ -271,3 +271,12 @@ def test_with_the_action_server_down_the_sms_still_carries_113(stack, gateway):
     assert any("113" in sms and "116 123" in sms for sms in replies), replies
     crisis = converse(stack, gateway, phone, "vennen min puster ikke")
     assert "113" in crisis[0], crisis
+
+
+def test_an_accepted_sms_is_answered_even_when_the_server_is_stopped_at_once(stack, gateway):
+    phone = new_phone()
+    rasa = stack.processes[1]
+    assert send_generic(stack, phone, "jeg trenger hjelp med rusen min, bor i Oslo")[0] == 202
+    os.killpg(rasa.pid, signal.SIGTERM)
+    rasa.wait(timeout=60)
+    assert any("113" in r.text for r in gateway.delivered(phone)), [r.text for r in gateway.delivered(phone)]

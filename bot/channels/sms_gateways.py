@@ -70,7 +70,7 @@ class OutboundRequest:
     def body(self) -> dict[str, Any]:
         """Keyword arguments for aiohttp's request: the same bytes on every retry."""
         if self.json_body is not None:
-            return {"data": json.dumps(self.json_body, ensure_ascii=False).encode(),
+            return {"data": json_bytes(self.json_body),
                     "headers": {"Content-Type": "application/json", **self.headers}}
         return {"data": dict(self.form or {}), "headers": dict(self.headers)}
 
@@ -115,6 +115,21 @@ def normalise_phone(raw: Any) -> str:
     if len(digits) == 8:
         return "+47" + digits
     return "+" + digits
+
+
+def json_bytes(body: Mapping[str, Any]) -> bytes:
+    """The exact bytes sent, so that what is signed is what goes out."""
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def _inbound(gateway: str, fields: Mapping[str, Any], id_key: str, phone_key: str, text_key: str) -> InboundSms:
+    """Read one SMS from a gateway's fields, each checked and cleaned."""
+    return InboundSms(
+        gateway=gateway,
+        message_id=_message_id(_required(fields, id_key)),
+        phone=normalise_phone(_required(fields, phone_key)),
+        text=clean_text(fields.get(text_key)),
+    )
 
 
 def _required(payload: Mapping[str, Any], key: str) -> Any:
@@ -162,13 +177,7 @@ class GenericGateway:
 
     def parse(self, request: Request) -> InboundSms:
         self._authenticate(request)
-        payload = _json_object(request)
-        return InboundSms(
-            gateway=self.name,
-            message_id=_message_id(_required(payload, "id")),
-            phone=normalise_phone(_required(payload, "from")),
-            text=clean_text(payload.get("text")),
-        )
+        return _inbound(self.name, _json_object(request), "id", "from", "text")
 
     def _authenticate(self, request: Request) -> None:
         timestamp = request.headers.get("X-Veiviser-Timestamp", "")
@@ -186,8 +195,7 @@ class GenericGateway:
 
     def outbound(self, phone: str, text: str, reference: str) -> OutboundRequest:
         body = {"to": phone, "text": text, "reference": reference}
-        raw = json.dumps(body, ensure_ascii=False).encode()
-        return OutboundRequest(self.send_url, json_body=body, headers=signed_headers(self.secret, raw))
+        return OutboundRequest(self.send_url, json_body=body, headers=signed_headers(self.secret, json_bytes(body)))
 
 
 @dataclass(frozen=True)
@@ -209,13 +217,7 @@ class LinkMobilityGateway:
 
     def parse(self, request: Request) -> InboundSms:
         self._authenticate(request)
-        payload = _json_object(request)
-        return InboundSms(
-            gateway=self.name,
-            message_id=_message_id(_required(payload, "id")),
-            phone=normalise_phone(_required(payload, "source")),
-            text=clean_text(payload.get("userData")),
-        )
+        return _inbound(self.name, _json_object(request), "id", "source", "userData")
 
     def _authenticate(self, request: Request) -> None:
         scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
@@ -265,13 +267,7 @@ class TwilioGateway:
 
     def parse(self, request: Request) -> InboundSms:
         self._authenticate(request)
-        form = request.form
-        return InboundSms(
-            gateway=self.name,
-            message_id=_message_id(_required(form, "MessageSid")),
-            phone=normalise_phone(_required(form, "From")),
-            text=clean_text(form.get("Body")),
-        )
+        return _inbound(self.name, request.form, "MessageSid", "From", "Body")
 
     def _authenticate(self, request: Request) -> None:
         if "application/x-www-form-urlencoded" not in request.headers.get("Content-Type", ""):

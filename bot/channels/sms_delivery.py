@@ -74,6 +74,9 @@ async def deliver(
             reason = f"HTTP {error.status}"
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             reason = type(error).__name__
+        except Exception as error:  # e.g. a malformed URL: no retry helps, but it must be logged
+            reason = type(error).__name__
+            break
         logger.warning("sms.send.retry gateway=%s conversation=%s attempt=%d reason=%s",
                        gateway.name, conversation, attempt + 1, reason)
     logger.error("sms.send.failed gateway=%s conversation=%s reference=%s reason=%s",

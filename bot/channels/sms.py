@@ -232,8 +232,9 @@ class SmsInput(InputChannel):
         except Exception as error:
             logger.error("sms.bot.failed conversation=%s error=%s", conversation, type(error).__name__)
             turn = Turn(language=await self._known_language(agent, conversation), failed=True)
-        if turn.failed:
-            logger.error("sms.bot.incomplete conversation=%s", conversation)
+        else:
+            if turn.failed:
+                logger.error("sms.bot.incomplete conversation=%s: an action failed", conversation)
         return with_safety_net(turn, text)
 
     async def _bot_turn(self, agent: Optional[Agent], conversation: str, text: str) -> Turn:

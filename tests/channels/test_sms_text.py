@@ -159,3 +159,20 @@ def test_a_block_too_long_for_one_sms_is_cut_evenly_and_its_tail_not_mixed_with_
     first, second, after = pack(["Kort intro", card, "Neste kort"])
     assert first.startswith("Kort intro\n\nLinje 0") and after == "Neste kort"
     assert first.count("Linje") == second.count("Linje") == 4
+
+
+_button = st.builds(lambda title, n: {"title": title, "payload": f"/choice_{n}"},
+                    st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøå ", min_size=1, max_size=30).map(str.strip).filter(bool),
+                    st.integers(0, 10_000))
+_message = st.fixed_dictionaries({"text": _words}, optional={"buttons": st.lists(_button, max_size=7)})
+
+
+@settings(deadline=None)
+@given(st.lists(_message, min_size=1, max_size=4))
+def test_the_number_shown_before_a_choice_picks_that_choice(turn):
+    shown = re.findall(r"^(\d+)\) (.*)$", "\n".join(format_turn(turn)), re.MULTILINE)
+    choices = turn_choices(turn)
+    assert len(shown) == len(choices)
+    for (number, title), button in zip(shown, choices):
+        assert title == for_sms(button["title"])
+        assert choice_payload(number, choices) == button["payload"]

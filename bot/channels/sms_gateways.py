@@ -19,7 +19,8 @@ import re
 import time
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
+import logging
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Mapping, Protocol
 
 import aiohttp
@@ -33,6 +34,8 @@ from twilio.request_validator import RequestValidator
 MAX_INBOUND_CHARS = 1600
 # A signed request older than this is refused, so a captured one cannot be replayed later.
 MAX_SIGNATURE_AGE_S = 300
+
+logger = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _PHONE = re.compile(r"^\+?\d{3,15}$")
@@ -207,12 +210,12 @@ class LinkMobilityGateway:
     """
 
     gate_secret: str = field(repr=False)
-    base_url: str
     username: str
     password: str = field(repr=False)
     platform_id: str
     platform_partner_id: str
-    sender: str
+    base_url: str = "https://n-eu.linkmobility.io"
+    sender: str = "Veiviser"
     name: str = "link"
 
     def parse(self, request: Request) -> InboundSms:
@@ -288,27 +291,28 @@ class TwilioGateway:
                                auth=aiohttp.BasicAuth(self.account_sid, self.auth_token))
 
 
+ADAPTERS: dict[str, type] = {"generic": GenericGateway, "link": LinkMobilityGateway, "twilio": TwilioGateway}
+
+
 def gateways_from_credentials(credentials: Mapping[str, Any]) -> dict[str, Gateway]:
-    """The gateways whose secrets are set; an empty setting leaves that gateway off (its route says 404)."""
-    settings = {name: {k: str(v or "").strip() for k, v in (credentials.get(name) or {}).items()}
-                for name in ("generic", "link", "twilio")}
+    """The gateways configured in credentials.yml, keyed by name.
+
+    A gateway with no settings at all is off (its route says 404). One with
+    some but not all required settings is off too, with a warning that names
+    the missing settings, never their values.
+    """
     gateways: dict[str, Gateway] = {}
-    generic = settings["generic"]
-    if generic.get("secret") and generic.get("send_url"):
-        gateways["generic"] = GenericGateway(generic["secret"], generic["send_url"])
-    link = settings["link"]
-    if link.get("gate_secret") and link.get("username"):
-        gateways["link"] = LinkMobilityGateway(
-            link["gate_secret"], link.get("base_url") or "https://n-eu.linkmobility.io", link["username"],
-            link.get("password", ""), link.get("platform_id", ""), link.get("platform_partner_id", ""),
-            link.get("sender") or "Veiviser",
-        )
-    twilio = settings["twilio"]
-    if twilio.get("account_sid") and twilio.get("auth_token"):
-        gateways["twilio"] = TwilioGateway(
-            twilio["account_sid"], twilio["auth_token"], twilio.get("sender", ""),
-            twilio.get("api_base") or "https://api.twilio.com", twilio.get("webhook_url", ""),
-        )
+    for name, adapter in ADAPTERS.items():
+        given = {key: str(value).strip() for key, value in (credentials.get(name) or {}).items()
+                 if value is not None and str(value).strip()}
+        settings = {f.name for f in fields(adapter)} - {"name"}
+        required = [f.name for f in fields(adapter) if f.default is MISSING]
+        missing = [key for key in required if key not in given]
+        if given and missing:
+            logger.warning("sms.gateway.off gateway=%s missing=%s", name, ",".join(missing))
+        elif given:
+            gateways[name] = adapter(**{key: value for key, value in given.items() if key in settings})
+    logger.info("sms.gateways.on %s", ",".join(gateways) or "none")
     return gateways
 
 

@@ -7,7 +7,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.sms import Turn, is_stop_word, last_bot_turn, with_safety_net
 from bot.channels.sms_dedup import InMemorySeenMessages
-from bot.channels.sms_gateways import MAX_INBOUND_CHARS, InboundRejected, clean_text, normalise_phone
+from bot.channels.sms_gateways import (
+    MAX_INBOUND_CHARS,
+    InboundRejected,
+    clean_text,
+    gateways_from_credentials,
+    normalise_phone,
+)
 from bot.safety_net import safety_net_text
 
 
@@ -98,3 +104,23 @@ def test_a_crisis_reply_without_113_gets_the_safety_net_first():
     assert "113" in replies[0]["text"]
     crisis_answer = [{"text": "Ring 113 nå."}]
     assert with_safety_net(Turn(crisis_answer), "han puster ikke") == crisis_answer
+
+
+def test_only_fully_configured_gateways_are_on_and_the_rest_are_named_without_values(caplog):
+    credentials = {
+        "generic": {"secret": "s3cret-value", "send_url": "http://gw/send"},
+        "link": {"gate_secret": "g", "username": "u", "password": "p", "platform_id": "", "platform_partner_id": None},
+        "twilio": {"account_sid": "", "auth_token": "", "sender": "", "api_base": "", "webhook_url": ""},
+    }
+    with caplog.at_level("INFO"):
+        gateways = gateways_from_credentials(credentials)
+    assert set(gateways) == {"generic"}
+    assert "gateway=link missing=platform_id,platform_partner_id" in caplog.text
+    assert "twilio" not in caplog.text.replace("sms.gateways.on generic", "")
+    assert "s3cret-value" not in caplog.text and "s3cret-value" not in repr(gateways)
+
+
+def test_defaults_fill_what_is_left_empty():
+    link = gateways_from_credentials({"link": {"gate_secret": "g", "username": "u", "password": "p",
+                                                "platform_id": "1", "platform_partner_id": "2", "base_url": ""}})["link"]
+    assert link.base_url == "https://n-eu.linkmobility.io" and link.sender == "Veiviser"

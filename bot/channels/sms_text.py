@@ -12,6 +12,7 @@ words, never inside a phone number.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from itertools import combinations
@@ -169,10 +170,11 @@ def pack(blocks: Iterable[str], max_segments: int = MAX_SEGMENTS) -> list[str]:
     return messages
 
 
-# From coarse to fine: lines, sentences, words (never between digits), characters.
+# From coarse to fine: lines, sentences, words (never between digits), then characters.
 _SPLITTERS = (re.compile(r"\n+"), _SENTENCE_END, _BREAKABLE_SPACE)
-_JOINERS = ("\n", " ", " ")
-_MAX_PARTS_TO_BALANCE = 40
+_JOINERS = ("\n", " ", " ", "")
+# Trying every even cut is cheap for a card of ten lines, not for a wall of text.
+_MAX_CUTS_TO_TRY = 2000
 
 
 def _split(text: str, max_segments: int, level: int = 0) -> list[str]:
@@ -183,27 +185,29 @@ def _split(text: str, max_segments: int, level: int = 0) -> list[str]:
     parts = _SPLITTERS[level].split(text)
     if all(fits(part, max_segments) for part in parts):
         return _balanced(parts, _JOINERS[level], max_segments)
-    pieces: list[str] = []
+    items: list[tuple[str, str]] = []  # (piece, what joins it to the piece before)
     for part in parts:
-        pieces.extend(_split(part, max_segments, level + 1))
-    return _greedy(pieces, _JOINERS[level], max_segments)
+        pieces = _split(part, max_segments, level + 1)
+        items.append((pieces[0], _JOINERS[level]))
+        items.extend((piece, _JOINERS[level + 1]) for piece in pieces[1:])
+    return _greedy(items, max_segments)
 
 
-def _greedy(parts: Sequence[str], joiner: str, max_segments: int) -> list[str]:
+def _greedy(items: Sequence[tuple[str, str]], max_segments: int) -> list[str]:
     pieces: list[str] = []
-    for part in parts:
-        joined = f"{pieces[-1]}{joiner}{part}" if pieces else ""
+    for piece, joiner in items:
+        joined = f"{pieces[-1]}{joiner}{piece}" if pieces else ""
         if joined and fits(joined, max_segments):
             pieces[-1] = joined
         else:
-            pieces.append(part)
+            pieces.append(piece)
     return pieces
 
 
 def _balanced(parts: Sequence[str], joiner: str, max_segments: int) -> list[str]:
     """As many pieces as the greedy cut needs, but cut where the longest piece is shortest."""
-    greedy = _greedy(parts, joiner, max_segments)
-    if len(greedy) < 2 or len(parts) > _MAX_PARTS_TO_BALANCE:
+    greedy = _greedy([(part, joiner) for part in parts], max_segments)
+    if len(greedy) < 2 or math.comb(len(parts) - 1, len(greedy) - 1) > _MAX_CUTS_TO_TRY:
         return greedy
     best, best_size = greedy, max(encoding(p).units for p in greedy)
     for cuts in combinations(range(1, len(parts)), len(greedy) - 1):

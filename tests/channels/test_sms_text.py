@@ -176,3 +176,12 @@ def test_the_number_shown_before_a_choice_picks_that_choice(turn):
     for (number, title), button in zip(shown, choices):
         assert title == for_sms(button["title"])
         assert choice_payload(number, choices) == button["payload"]
+
+
+def test_a_cut_keeps_the_spacing_of_the_level_it_was_made_at():
+    line = "Første setning er her. " * 25 + "Slutt."  # 581 characters: one line, two SMS
+    sms = pack([line + "\nNeste linje."])
+    assert len(sms) == 2 and all(segments(s) <= 3 for s in sms)
+    assert " ".join(sms).split() == (line + " Neste linje.").split()
+    assert not any("\nFørste" in s for s in sms)  # sentences of one line are never put on new lines
+    assert sms[1].endswith("Slutt.\nNeste linje.")

@@ -14,30 +14,31 @@ import os
 import random
 import signal
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from twilio.request_validator import RequestValidator
 
 from bot.channels.sms_delivery import RetryPolicy
-from bot.channels.sms_gateways import signed_headers
 from bot.channels.sms_text import segments
 from tests.channels.fake_gateway import FakeGateway
-from tests.e2e.test_rest_channel import free_port
+from tests.channels.sms_harness import (
+    TWILIO_NUMBER,
+    TWILIO_SID,
+    TWILIO_TOKEN,
+    converse,
+    next_turn,
+    post,
+    running_sms_stack,
+    send_generic,
+    send_link,
+    send_twilio,
+)
 from veiviser import supervisor
 
 pytestmark = pytest.mark.e2e
 
-SECRET = "generic-test-secret"
-GATE_SECRET = "link-gate-secret"
-TWILIO_SID = "AC0123456789abcdef0123456789abcdef"
-TWILIO_TOKEN = "twilio-test-token"
-QUIET_S = 1.5  # a turn's SMS are sent back to back; this long without one means the turn is done
 USED_PHONES: list[str] = []
 
 
@@ -50,89 +51,16 @@ def gateway() -> Iterator[FakeGateway]:
 
 @pytest.fixture(scope="module")
 def stack(model: Path, catalogue_url: str, gateway: FakeGateway, tmp_path_factory) -> Iterator[supervisor.Stack]:
-    settings = {
-        "VEIVISER_CATALOG_URL": catalogue_url,
-        "VEIVISER_PSEUDONYM_KEY": "sms-test-key",
-        "LOG_LEVEL": "DEBUG",
-        "VEIVISER_SMS_SECRET": SECRET,
-        "VEIVISER_SMS_SEND_URL": f"{gateway.url}/generic/send",
-        "VEIVISER_LINK_GATE_SECRET": GATE_SECRET,
-        "VEIVISER_LINK_BASE_URL": f"{gateway.url}/link",
-        "VEIVISER_LINK_USERNAME": "link-user",
-        "VEIVISER_LINK_PASSWORD": "link-password",
-        "VEIVISER_LINK_PLATFORM_ID": "COMMON_API",
-        "VEIVISER_LINK_PLATFORM_PARTNER_ID": "4242",
-        "VEIVISER_LINK_SENDER": "Veiviser",
-        "VEIVISER_TWILIO_ACCOUNT_SID": TWILIO_SID,
-        "VEIVISER_TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-        "VEIVISER_TWILIO_SENDER": "+4759440000",
-        "VEIVISER_TWILIO_API_BASE": f"{gateway.url}/twilio",
-    }
     logs = tmp_path_factory.mktemp("sms-logs")
-    ports = supervisor.Ports(rasa=free_port(), actions=free_port(), web=free_port())
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in settings.items():
-            patch.setenv(name, value)
-        with supervisor.running(ports, model, log_dir=logs, with_web=False) as running:
-            running.log_dir = logs  # type: ignore[attr-defined]
-            yield running
+    with running_sms_stack(model, catalogue_url, gateway, logs, extra={"LOG_LEVEL": "DEBUG"}) as running:
+        running.log_dir = logs  # type: ignore[attr-defined]
+        yield running
 
 
 def new_phone() -> str:
     phone = f"+479{random.randint(1_000_000, 9_999_999)}"
     USED_PHONES.append(phone)
     return phone
-
-
-def post(stack: supervisor.Stack, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-    request = urllib.request.Request(f"{stack.rasa_url}/webhooks/sms/{path}", data=body, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as reply:
-            return reply.status, reply.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-def send_generic(stack, phone: str, text: str, message_id: str | None = None,
-                 secret: str = SECRET, raw: bytes | None = None) -> tuple[int, dict]:
-    body = raw if raw is not None else json.dumps(
-        {"id": message_id or uuid.uuid4().hex, "from": phone, "text": text}).encode()
-    headers = {"Content-Type": "application/json", **signed_headers(secret, body)}
-    status, answer = post(stack, "webhook", body, headers)
-    return status, json.loads(answer)
-
-
-def send_link(stack, phone: str, text: str, password: str = GATE_SECRET) -> int:
-    body = json.dumps({"id": uuid.uuid4().hex, "source": phone, "sourceTON": "MSISDN", "destination": "2333",
-                       "userData": text, "platformId": "COMMON_API", "platformPartnerId": "4242"}).encode()
-    auth = base64.b64encode(f"link:{password}".encode()).decode()
-    return post(stack, "link", body, {"Content-Type": "application/json", "Authorization": f"Basic {auth}"})[0]
-
-
-def send_twilio(stack, phone: str, text: str, token: str = TWILIO_TOKEN) -> tuple[int, bytes]:
-    form = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": TWILIO_SID, "From": phone,
-            "To": "+4759440000", "Body": text, "NumSegments": "1"}
-    url = f"{stack.rasa_url}/webhooks/sms/twilio"
-    signature = RequestValidator(token).compute_signature(url, form)
-    return post(stack, "twilio", urllib.parse.urlencode(form).encode(),
-                {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
-
-
-def next_turn(gateway: FakeGateway, phone: str, before: int) -> list[str]:
-    """The SMS of the turn after `before` delivered ones, once the gateway has been quiet a moment."""
-    gateway.wait_for(lambda: len(gateway.delivered(phone)) > before)
-    count = -1
-    while count != len(gateway.delivered(phone)):
-        count = len(gateway.delivered(phone))
-        time.sleep(QUIET_S)
-    return [r.text for r in gateway.delivered(phone)[before:]]
-
-
-def converse(stack, gateway: FakeGateway, phone: str, text: str) -> list[str]:
-    before = len(gateway.delivered(phone))
-    status, _ = send_generic(stack, phone, text)
-    assert status == 202
-    return next_turn(gateway, phone, before)
 
 
 def test_a_screening_by_sms_ends_in_service_cards_within_3_segments_each(stack, gateway):
@@ -225,7 +153,7 @@ def test_twilio_format_in_and_out(stack, gateway):
     [request] = gateway.delivered(phone)
     assert "Veiviser" in reply
     assert request.path == f"/twilio/2010-04-01/Accounts/{TWILIO_SID}/Messages.json"
-    assert request.fields()["From"] == "+4759440000"
+    assert request.fields()["From"] == TWILIO_NUMBER
     assert request.authorization == "Basic " + base64.b64encode(f"{TWILIO_SID}:{TWILIO_TOKEN}".encode()).decode()
 
 

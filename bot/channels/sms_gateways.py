@@ -15,11 +15,11 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import re
 import time
 import unicodedata
 import uuid
-import logging
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Mapping, Protocol
 
@@ -125,13 +125,13 @@ def json_bytes(body: Mapping[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False).encode()
 
 
-def _inbound(gateway: str, fields: Mapping[str, Any], id_key: str, phone_key: str, text_key: str) -> InboundSms:
+def _inbound(gateway: str, values: Mapping[str, Any], id_key: str, phone_key: str, text_key: str) -> InboundSms:
     """Read one SMS from a gateway's fields, each checked and cleaned."""
     return InboundSms(
         gateway=gateway,
-        message_id=_message_id(_required(fields, id_key)),
-        phone=normalise_phone(_required(fields, phone_key)),
-        text=clean_text(fields.get(text_key)),
+        message_id=_message_id(_required(values, id_key)),
+        phone=normalise_phone(_required(values, phone_key)),
+        text=clean_text(values.get(text_key)),
     )
 
 

@@ -6,6 +6,7 @@ is what a person runs.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -86,8 +87,15 @@ def _wait_until_up(url: str, process: subprocess.Popen, name: str) -> None:
     raise TimeoutError(f"{name} did not answer on {url} within {START_TIMEOUT_S} s")
 
 
+def _unset_credential_variables(env: dict[str, str]) -> dict[str, str]:
+    """Rasa refuses to start on a ${VAR} in credentials.yml that is not set; empty turns that channel off."""
+    names = re.findall(r"\$\{(\w+)\}", (ROOT / "credentials.yml").read_text(encoding="utf-8"))
+    return {name: "" for name in names if name not in env}
+
+
 def _environment(ports: Ports) -> dict[str, str]:
     env = dict(os.environ)
+    env.update(_unset_credential_variables(env))
     env["VEIVISER_ACTION_URL"] = f"http://127.0.0.1:{ports.actions}/webhook"
     env.setdefault("VEIVISER_CATALOG_URL", f"sqlite:///{ROOT / 'var' / 'catalogue.sqlite'}")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

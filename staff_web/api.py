@@ -120,3 +120,5 @@ async def read_json(request: web.Request, max_bytes: int) -> Any:
         raise ApiError(400, "the body is not UTF-8") from None
     except json.JSONDecodeError as error:
         raise ApiError(400, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+    except RecursionError:  # Python's parser recurses once per level; no catalogue nests more than a few
+        raise ApiError(400, "the JSON is nested too deeply") from None

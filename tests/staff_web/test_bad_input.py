@@ -97,6 +97,7 @@ async def test_a_body_over_the_limit_is_413_before_it_is_read(private_catalogue)
         (b"42", "application/json", 422, "expected a JSON list or object"),
         (b'{"hello": "world"}', "application/json", 422, "no service objects"),
         (b"[1, 2]", "application/json", 422, "JSON object"),
+        (b"[" * 5000, "application/json", 400, "nested too deeply"),  # found by tests/fuzz
     ],
 )
 async def test_a_broken_body_is_refused_clearly(writer, body, content_type, status, says):

@@ -97,7 +97,8 @@ def check_token(request: web.Request) -> None:
     if scheme.lower() != "bearer" or not given.strip():
         raise ApiError(401, "send Authorization: Bearer <token> to change the catalogue",
                        headers={"WWW-Authenticate": 'Bearer realm="veiviser"'})
-    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+    # A header byte that is not UTF-8 reaches us as a lone surrogate (aiohttp decodes with surrogateescape).
+    if not hmac.compare_digest(given.strip().encode("utf-8", "surrogateescape"), token.encode()):
         raise ApiError(403, "the token is not valid")
 
 

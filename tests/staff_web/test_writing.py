@@ -1,6 +1,8 @@
 """Importing and editing over real HTTP: token rules, validation all or nothing, then reading it back."""
 from __future__ import annotations
 
+import asyncio
+import http.client
 import json
 
 import pytest
@@ -29,6 +31,18 @@ async def test_import_without_a_token_is_401_and_asks_for_one(writer):
 async def test_a_wrong_token_is_refused(writer, header):
     response = await writer.post("/import", json=[example_service()], headers={"Authorization": header})
     assert response.status in (401, 403) and (await response.json())["error"]
+    assert (await writer.get(f"/services/{EXAMPLE_ID}")).status == 404
+
+
+async def test_a_token_that_is_not_utf8_is_refused_not_a_500(writer):
+    """Found by tests/fuzz: a Latin-1 byte in the header reached the token check as a lone surrogate."""
+    def put_with_latin1_header() -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", writer.server.port, timeout=10)
+        connection.request("PUT", f"/services/{EXAMPLE_ID}", body=json.dumps(example_service()).encode(),
+                           headers={"Content-Type": "application/json", "Authorization": "Bearer \xa0\xe6"})
+        return connection.getresponse().status  # http.client sends header text as Latin-1 bytes
+
+    assert await asyncio.to_thread(put_with_latin1_header) == 403
     assert (await writer.get(f"/services/{EXAMPLE_ID}")).status == 404
 
 

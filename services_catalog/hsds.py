@@ -7,6 +7,7 @@ nothing. Records are upserted by id, so re-importing is idempotent.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
+from sqlalchemy import BigInteger, Column, Float, Integer, String, inspect
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
@@ -21,6 +23,7 @@ from services_catalog.datapackage import is_datapackage, read_datapackage
 
 from services_catalog.geography import Gazetteer
 from services_catalog.models import (
+    Base,
     Language,
     Location,
     Organization,
@@ -110,6 +113,8 @@ def import_files(session: Session, paths: Iterable[Path], progress: bool | None 
             problems += failure.problems
         except (OSError, ValueError) as error:
             problems.append(Problem(str(path), "-", "-", f"unreadable: {error}"))
+        except RecursionError:  # the JSON parser recurses once per level of nesting
+            problems.append(Problem(str(path), "-", "-", "unreadable: the JSON is nested too deeply"))
     return import_records(session, sourced, progress, problems)
 
 
@@ -141,6 +146,9 @@ def _checked_service(obj: Any, file: str, problems: list[Problem]) -> Service | 
         record_id = str(obj.get("id", "?")) if isinstance(obj, dict) else "?"
         problems.append(Problem(file, record_id, "-", f"malformed record: {type(error).__name__}: {error}"))
         return None
+    except RecursionError:
+        problems.append(Problem(file, "?", "-", "malformed record: nested too deeply"))
+        return None
 
 
 def _read_records(path: Path) -> list[tuple[str, Any]]:
@@ -160,7 +168,8 @@ def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service 
     found: list[Problem] = []
 
     def problem(field_name: str, message: str) -> None:
-        found.append(Problem(file, record_id, field_name, message))
+        if Problem(file, record_id, field_name, message) not in found:  # a missing id is found by two checks
+            found.append(Problem(file, record_id, field_name, message))
 
     if not isinstance(obj, dict):
         problem("-", "a service must be a JSON object")
@@ -211,8 +220,54 @@ def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service 
         Language(id=l.get("id"), name=l.get("name"), code=l.get("code")) for l in obj.get("languages") or []
     ]
     service.service_at_locations = [_service_at_location(s, problem) for s in obj.get("service_at_locations") or []]
+    _check_columns(service, problem)
     problems.extend(found)
     return None if found else service
+
+
+def _check_columns(record: Base, problem) -> None:
+    """What the checks above let through but a column cannot hold: a value of the wrong type, too long, out of range.
+
+    Read from the models' own column types, so a changed column needs no
+    change here. Without this a boolean became the text "0" on SQLite, and
+    PostgreSQL refused the whole transaction with a bare database error.
+    """
+    seen: set[int] = set()
+    pending: list[tuple[Base, str]] = [(record, "")]
+    while pending:
+        obj, path = pending.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        mapper = inspect(obj).mapper
+        for attribute in mapper.column_attrs:
+            reason = _column_misfit(attribute.columns[0], getattr(obj, attribute.key))
+            if reason:
+                problem(f"{path}{attribute.key}", reason)
+        for relationship in mapper.relationships:
+            related = getattr(obj, relationship.key)
+            children = related if isinstance(related, list) else [related] if related is not None else []
+            pending += [(child, f"{path}{relationship.key}.") for child in children]
+
+
+def _column_misfit(column: Column, value: Any) -> str | None:
+    column_type = column.type
+    if value is None:
+        # Foreign keys are filled in from the relationship when the record is stored.
+        filled_later = column.foreign_keys or column.default is not None or column.server_default is not None
+        return "required" if (column.primary_key or not column.nullable) and not filled_later else None
+    if isinstance(column_type, String):
+        if not isinstance(value, str):
+            return f"must be text, not {type(value).__name__}"
+        if column_type.length and len(value) > column_type.length:
+            return f"at most {column_type.length} characters"
+    elif isinstance(column_type, Integer) and isinstance(value, int):
+        bits = 63 if isinstance(column_type, BigInteger) else 31
+        if not -(2**bits) <= value < 2**bits:
+            return "out of range"
+    elif isinstance(column_type, Float) and isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    return None
 
 
 def _check_strings(value: Any, path: str, problem) -> None:

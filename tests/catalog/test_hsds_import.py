@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from services_catalog.cli import shipped_files
 from services_catalog.db import session_factory
-from services_catalog.hsds import ImportFailed, import_files
+from services_catalog.hsds import ImportFailed, import_files, import_records
 from services_catalog.models import Location, Service
+from tests.catalog.test_hsds_export import COMPLETE
 
 
 @pytest.fixture
@@ -76,3 +77,33 @@ def test_an_imported_address_knows_its_kommune(session, tmp_path):
     session.commit()
     kommuner = dict(session.execute(select(Location.id, Location.kommune_number)).all())
     assert kommuner == dict(zip(places, ["4601", None]))  # Bergen; at sea, none
+
+
+# Found by tests/fuzz: values the record checks let through but a column could not hold.
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        (lambda r: r.update(alternate_name=False), "alternate_name", "must be text, not bool"),
+        (lambda r: r["phones"][0].update(number="+47 " + "9" * 40), "phones.number", "at most 32 characters"),
+        (lambda r: r["service_areas"][0].pop("id"), "service_areas.id", "required"),
+        (lambda r: r["phones"][0].update(id=[]), "phones.id", "must be text, not list"),
+        (lambda r: r.update(minimum_age=2**40), "minimum_age", "out of range"),
+    ],
+)
+def test_a_value_its_column_cannot_hold_is_a_problem_not_a_crash(session, change, field, message):
+    record = json.loads(json.dumps(COMPLETE))
+    change(record)
+    with pytest.raises(ImportFailed) as failure:
+        import_records(session, [("test", record)])
+    assert [(p.field, p.message) for p in failure.value.problems] == [(field, message)]
+    session.rollback()
+    assert count(session) == 0
+
+
+def test_a_file_nested_too_deeply_is_unreadable_not_a_crash(session, tmp_path):
+    """Found by tests/fuzz: Python's JSON parser recurses once per level."""
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 5000)
+    with pytest.raises(ImportFailed) as failure:
+        import_files(session, [path])
+    assert [p.message for p in failure.value.problems] == ["unreadable: the JSON is nested too deeply"]

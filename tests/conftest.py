@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from services_catalog import cli as catalog_cli
 from services_catalog.db import make_engine, migrate, session_factory
+from tests.channels.fake_gateway import FakeGateway
 
 ROOT = Path(__file__).resolve().parent.parent
 # Rasa's telemetry and error reports would send data to Rasa's servers: never, also not from tests.
@@ -39,6 +40,14 @@ def model() -> Path:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run the tests with `make test`, which trains it.")
     return MODEL
+
+
+@pytest.fixture(scope="module")
+def gateway() -> Iterator[FakeGateway]:
+    """A fake SMS gateway on loopback (tests/channels/fake_gateway.py), one per test module."""
+    fake = FakeGateway().start()
+    yield fake
+    fake.stop()
 
 
 POSTGRES_ADMIN_URL = os.environ.get("VEIVISER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -43,13 +43,6 @@ USED_PHONES: list[str] = []
 
 
 @pytest.fixture(scope="module")
-def gateway() -> Iterator[FakeGateway]:
-    fake = FakeGateway().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
 def stack(model: Path, catalogue_url: str, gateway: FakeGateway, tmp_path_factory) -> Iterator[supervisor.Stack]:
     logs = tmp_path_factory.mktemp("sms-logs")
     with running_sms_stack(model, catalogue_url, gateway, logs, extra={"LOG_LEVEL": "DEBUG"}) as running:

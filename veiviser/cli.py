@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from services_catalog import cli as catalog_cli
-from veiviser import supervisor
+from veiviser import privacy_cli, supervisor
 
 DEFAULT_MODEL = Path("models/veiviser.tar.gz")
 
@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     run_cmd.add_argument("--web-port", type=int, default=8000)
     run_cmd.set_defaults(handler=run)
     catalog_cli.add_commands(subparsers)
+    privacy_cli.add_commands(subparsers)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `veiviser catalog stale | head` ends quietly
     return catalog_cli.run_handler(args, parser)

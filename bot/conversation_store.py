@@ -1,0 +1,110 @@
+"""Delete conversations from the tracker store Rasa uses: on request, and when they are too old.
+
+Rasa 3.6 has no delete on its tracker stores, and "slett samtalen" must
+really delete, so this reaches into the store's own storage: the events
+table of SQLTrackerStore (SQLite by default, PostgreSQL by URL), the dict of
+InMemoryTrackerStore. Rasa wraps stores (FailSafeTrackerStore,
+AwaitableTrackerStore); those are unwrapped first.
+
+The purge is a plain DELETE, safe to run from every replica at once.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.shared.core.events import SessionStarted
+from sqlalchemy.engine import Engine
+
+from bot import retention
+
+logger = logging.getLogger(__name__)
+EVENTS: sa.Table = SQLTrackerStore.SQLEvent.__table__
+PURGE_EVERY = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    events: int
+    conversations: int
+
+
+def unwrap(tracker_store: TrackerStore) -> TrackerStore:
+    """The store that holds the data, below Rasa's wrappers (which keep it in `_tracker_store`)."""
+    while isinstance(getattr(tracker_store, "_tracker_store", None), TrackerStore):
+        tracker_store = tracker_store._tracker_store  # type: ignore[attr-defined]
+    return tracker_store
+
+
+async def forget_conversation(tracker_store: TrackerStore, sender_id: str) -> None:
+    """Delete every stored event of one conversation. The caller holds the sender's lock."""
+    store = unwrap(tracker_store)
+    if isinstance(store, SQLTrackerStore):
+        await asyncio.to_thread(_delete_conversation, store.engine, sender_id)
+    elif isinstance(store, InMemoryTrackerStore):
+        store.store.pop(sender_id, None)
+    else:
+        raise TypeError(f"Deleting a conversation is not implemented for {type(store).__name__}")
+
+
+def _delete_conversation(engine: Engine, sender_id: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
+
+
+def purge(engine: Engine, max_age: timedelta, now: float | None = None) -> PurgeReport:
+    """Delete events older than `max_age`, except those of a session the person is still in.
+
+    A conversation that has been quiet for `max_age` goes entirely. Of one
+    still going, the sessions before the current one go too: otherwise a
+    phone number that writes every day (the same pseudonym each time) would
+    keep its history for ever.
+    """
+    cutoff = (time.time() if now is None else now) - max_age.total_seconds()
+    quiet = EVENTS.alias("quiet")
+    session = EVENTS.alias("session")
+    quiet_conversations = (
+        sa.select(quiet.c.sender_id).group_by(quiet.c.sender_id).having(sa.func.max(quiet.c.timestamp) < cutoff)
+    )
+    current_session_start = (
+        sa.select(sa.func.max(session.c.timestamp))
+        .where(session.c.sender_id == EVENTS.c.sender_id, session.c.type_name == SessionStarted.type_name)
+        .scalar_subquery()
+    )
+    statement = sa.delete(EVENTS).where(
+        EVENTS.c.timestamp < cutoff,
+        sa.or_(EVENTS.c.sender_id.in_(quiet_conversations), EVENTS.c.timestamp < current_session_start),
+    )
+    count_conversations = sa.select(sa.func.count(sa.distinct(EVENTS.c.sender_id)))
+    with engine.begin() as connection:
+        before = connection.execute(count_conversations).scalar_one()
+        deleted = connection.execute(statement).rowcount
+        after = connection.execute(count_conversations).scalar_one()
+    return PurgeReport(events=deleted, conversations=before - after)
+
+
+def events_engine(url: str | None = None) -> Engine:
+    """An engine on the tracker store's database, with Rasa's events table created if missing."""
+    engine = sa.create_engine(url or retention.tracker_url(), future=True)
+    EVENTS.create(engine, checkfirst=True)
+    return engine
+
+
+async def purge_periodically(tracker_store: TrackerStore) -> None:
+    """Keep the retention promise without cron: purge now, then every PURGE_EVERY."""
+    store = unwrap(tracker_store)
+    if not isinstance(store, SQLTrackerStore):
+        logger.warning("No periodic purge: the tracker store is %s, not SQL.", type(store).__name__)
+        return
+    while True:
+        try:
+            report = await asyncio.to_thread(purge, store.engine, retention.retention())
+            logger.info("Purged %d old events (%d conversations).", report.events, report.conversations)
+        except sa.exc.SQLAlchemyError:
+            logger.exception("Purging old conversations failed; trying again in %s.", PURGE_EVERY)
+        await asyncio.sleep(PURGE_EVERY.total_seconds())

@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     ports = supervisor.Ports(rasa=args.rasa_port, actions=args.actions_port, web=args.web_port)
     print("Starting the action server, the Rasa server and the chat page (this takes ~20 s)...")
     stack = supervisor.start(ports, args.model)
-    print(f"\n  Chat page:   {stack.web_url}\n  Rasa REST:   {stack.rasa_url}/webhooks/rest/webhook\n")
+    print(f"\n  Chat page:   {stack.web_url}\n  Web channel: {stack.rasa_url}/webhooks/web/webhook (health: /webhooks/web/health)\n")
     print("Press Ctrl-C to stop.")
     stop_signals = {signal.SIGINT, signal.SIGTERM}
     signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # after spawning: children must not inherit it

@@ -10,18 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from tests import stack_client
 from tests.conftest import ROOT
-from tests.e2e.test_rest_channel import free_port, say
-from veiviser.supervisor import Ports, Stack
+from tests.stack_client import free_ports, say
+from veiviser.supervisor import Stack
 
 pytestmark = pytest.mark.e2e
 
 
-def test_run_serves_the_chat_and_stops_cleanly_on_ctrl_c(model: Path, catalogue_url: str):
-    ports = Ports(rasa=free_port(), actions=free_port(), web=free_port())
+def test_run_serves_the_chat_and_stops_cleanly_on_ctrl_c(model: Path, catalogue_url: str, tmp_path: Path):
+    ports = free_ports()
     command = [str(Path(sys.executable).parent / "veiviser"), "run", "--model", str(model),
                "--rasa-port", str(ports.rasa), "--actions-port", str(ports.actions), "--web-port", str(ports.web)]
-    env = dict(os.environ, VEIVISER_CATALOG_URL=catalogue_url)
+    env = {**os.environ, **stack_client.settings(tmp_path, catalogue_url)}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         printed = []

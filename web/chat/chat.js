@@ -1,9 +1,9 @@
-// Minimal chat client for the Rasa REST channel. Bot text is inserted as
+// Minimal chat client for the web channel (bot/channels/web.py). Bot text is inserted as
 // text, never as HTML, so nothing in a reply can inject markup.
 (function () {
   "use strict";
   var endpoint = location.protocol + "//" + location.hostname + ":" + window.VEIVISER.rasaPort +
-    "/webhooks/rest/webhook";
+    "/webhooks/web/webhook";
   var sender = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2);
   var log = document.getElementById("log");
   var form = document.getElementById("composer");

@@ -19,8 +19,12 @@ def make_app(rasa_port: int) -> web.Application:
         body = f"window.VEIVISER = {json.dumps({'rasaPort': rasa_port})};"
         return web.Response(text=body, content_type="application/javascript")
 
+    async def health(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
     app = web.Application(client_max_size=64 * 1024)
     app.router.add_get("/", index)
+    app.router.add_get("/health", health)
     app.router.add_get("/config.js", config)
     app.router.add_static("/static/", PAGE_DIR)
     return app

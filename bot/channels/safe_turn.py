@@ -8,8 +8,8 @@ plain Python (bot/crisis.py) because the model may be the part that is down.
 
 Rasa catches a failing custom action (action server down, catalogue down),
 logs it and carries on with whatever it has, so the log record is the only
-sign of that failure: `TurnFailures` watches for error records while a turn
-is running and marks that turn failed.
+sign of that failure: `TurnFailures` watches the error records of Rasa's
+processor and actions while a turn is running and marks that turn failed.
 """
 from __future__ import annotations
 
@@ -53,11 +53,15 @@ class TurnFailures(logging.Handler):
             turn.failed = True
 
 
+WATCHED_LOGGERS = ("rasa.core.processor", "rasa.core.actions")
+
+
 def watch_for_failures() -> None:
-    """Install the watcher on the root logger once per process."""
-    root = logging.getLogger()
-    if not any(isinstance(handler, TurnFailures) for handler in root.handlers):
-        root.addHandler(TurnFailures())
+    """Install the watcher once per process on the loggers where Rasa reports what it swallowed."""
+    for name in WATCHED_LOGGERS:
+        watched = logging.getLogger(name)
+        if not any(isinstance(handler, TurnFailures) for handler in watched.handlers):
+            watched.addHandler(TurnFailures())
 
 
 def turn_timeout_s() -> float:

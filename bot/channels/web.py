@@ -11,6 +11,7 @@ also runs the periodic purge that keeps the retention promise.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Awaitable, Callable
 
@@ -50,7 +51,11 @@ class WebInput(InputChannel):
 
         @web.listener("after_server_start")
         async def start_purging(app: Any, _loop: Any) -> None:
-            app.add_task(purge_periodically(app.ctx.agent.tracker_store))
+            app.ctx.veiviser_purge = asyncio.create_task(purge_periodically(app.ctx.agent.tracker_store))
+
+        @web.listener("before_server_stop")
+        async def stop_purging(app: Any, _loop: Any) -> None:
+            app.ctx.veiviser_purge.cancel()
 
         @web.route("/", methods=["GET"])
         async def alive(_request: Request) -> HTTPResponse:
@@ -119,9 +124,13 @@ def _reply(sender_id: str, response_name: str, language: str | None) -> dict[str
 
 
 async def _restarted(agent: Agent, sender_id: str) -> bool:
-    """Whether this turn restarted the conversation ("slett samtalen" ends in action_restart)."""
+    """Whether this turn restarted the conversation ("slett samtalen" ends in action_restart).
+
+    All sessions are read because a restart starts a new session at once,
+    which hides the Restarted event from the current session's events.
+    """
     try:
-        tracker = await agent.tracker_store.retrieve(sender_id)
+        tracker = await agent.tracker_store.retrieve_full_tracker(sender_id)
     except Exception as error:  # noqa: BLE001 - the answer already exists; do not lose it
         logger.error("Reading the conversation after a turn failed (%s).", type(error).__name__)
         return False

@@ -1,4 +1,4 @@
-"""One real stack per test module: action server, Rasa server and chat page on free ports."""
+"""One real stack for the end-to-end tests: action server, Rasa server and chat page on free ports."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,9 +10,14 @@ from tests import stack_client
 from veiviser import supervisor
 
 
-@pytest.fixture(scope="module")
-def stack(model: Path, catalogue_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[supervisor.Stack]:
-    directory = tmp_path_factory.mktemp("stack")
-    with supervisor.running(stack_client.free_ports(), model, log_dir=directory,
-                            settings=stack_client.settings(directory, catalogue_url)) as running:
+@pytest.fixture(scope="package")
+def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The stack's logs (one file per process) and its conversations database."""
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="package")
+def stack(model: Path, catalogue_url: str, stack_dir: Path) -> Iterator[supervisor.Stack]:
+    with supervisor.running(stack_client.free_ports(), model, log_dir=stack_dir,
+                            settings=stack_client.settings(stack_dir, catalogue_url)) as running:
         yield running

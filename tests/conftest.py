@@ -68,6 +68,12 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     yield from _temporary_postgres_database(prepare=lambda url: None)
 
 
+@pytest.fixture
+def postgres_database_url() -> Iterator[str]:
+    """An empty temporary PostgreSQL database; skips where no server is reachable."""
+    yield from _temporary_postgres_database(prepare=lambda url: None)
+
+
 def _temporary_postgres_database(prepare: Callable[[str], None]) -> Iterator[str]:
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
     name = f"veiviser_test_{uuid.uuid4().hex[:12]}"

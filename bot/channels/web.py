@@ -22,6 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import log_scrub
 from bot.channels import health, safe_turn
 from bot.conversation_store import forget_conversation, purge_periodically
 from bot.cues import detect_language
@@ -47,6 +48,7 @@ class WebInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         safe_turn.watch_for_failures()
+        log_scrub.install()
         web = Blueprint("veiviser_web", __name__)
 
         @web.listener("after_server_start")

@@ -15,9 +15,11 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Callable
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.core.agent import Agent
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.events import SessionStarted
 from sqlalchemy.engine import Engine
 
@@ -39,6 +41,18 @@ def unwrap(tracker_store: TrackerStore) -> TrackerStore:
     while isinstance(getattr(tracker_store, "_tracker_store", None), TrackerStore):
         tracker_store = tracker_store._tracker_store  # type: ignore[attr-defined]
     return tracker_store
+
+
+def report_store_failures(agent: Agent, on_error: Callable[[Exception], None]) -> None:
+    """Send the tracker store's errors to `on_error` instead of Rasa's log line.
+
+    Rasa keeps a conversation going in memory when its store fails, and logs
+    the database error, whose SQL parameters can be the message text itself.
+    """
+    store = FailSafeTrackerStore(unwrap(agent.tracker_store), on_tracker_store_error=on_error)
+    agent.tracker_store = store
+    if agent.processor is not None:
+        agent.processor.tracker_store = store
 
 
 async def forget_conversation(tracker_store: TrackerStore, sender_id: str) -> None:

@@ -41,16 +41,21 @@ class _Turn:
 _current_turn: contextvars.ContextVar[_Turn | None] = contextvars.ContextVar("veiviser_turn", default=None)
 
 
+def mark_failed() -> None:
+    """Called from code that runs inside a turn (e.g. a store's error callback) when a part of it failed."""
+    turn = _current_turn.get()
+    if turn is not None:
+        turn.failed = True
+
+
 class TurnFailures(logging.Handler):
-    """Marks the running turn failed when anything logs an error while it runs."""
+    """Marks the running turn failed when Rasa logs an error while it runs."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)
 
     def emit(self, record: logging.LogRecord) -> None:
-        turn = _current_turn.get()
-        if turn is not None:
-            turn.failed = True
+        mark_failed()
 
 
 WATCHED_LOGGERS = ("rasa.core.processor", "rasa.core.actions")

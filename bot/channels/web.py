@@ -24,7 +24,7 @@ from sanic.response import HTTPResponse
 
 from bot import log_scrub
 from bot.channels import health, safe_turn
-from bot.conversation_store import forget_conversation, purge_periodically
+from bot.conversation_store import forget_conversation, purge_periodically, report_store_failures
 from bot.cues import detect_language
 from bot.domain_texts import response_text
 from bot.pseudonym import pseudonym
@@ -52,7 +52,8 @@ class WebInput(InputChannel):
         web = Blueprint("veiviser_web", __name__)
 
         @web.listener("after_server_start")
-        async def start_purging(app: Any, _loop: Any) -> None:
+        async def own_the_store(app: Any, _loop: Any) -> None:
+            report_store_failures(app.ctx.agent, _store_failed)
             app.ctx.veiviser_purge = asyncio.create_task(purge_periodically(app.ctx.agent.tracker_store))
 
         @web.listener("before_server_stop")
@@ -93,6 +94,12 @@ class WebInput(InputChannel):
             return response.json([_reply(sender_id, NOT_FORGOTTEN, language)], status=503)
 
         return web
+
+
+def _store_failed(error: Exception) -> None:
+    """Rasa answers from memory when the store fails; the person also gets the safety net."""
+    logger.error("The conversation store failed (%s); this turn is kept in memory only.", type(error).__name__)
+    safe_turn.mark_failed()
 
 
 def _payload(request: Request) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The `veiviser` command: run the product locally and operate the catalogue."""
+"""The `veiviser` command: run the product locally, check its health, operate the catalogue and purge old conversations."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from services_catalog import cli as catalog_cli
-from veiviser import privacy_cli, supervisor
+from veiviser import health, privacy_cli, supervisor
 
 DEFAULT_MODEL = Path("models/veiviser.tar.gz")
 
@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     run_cmd.set_defaults(handler=run)
     catalog_cli.add_commands(subparsers)
     privacy_cli.add_commands(subparsers)
+    health.add_command(subparsers)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `veiviser catalog stale | head` ends quietly
     return catalog_cli.run_handler(args, parser)

@@ -11,6 +11,7 @@ from bot.domain_texts import response_text
 from bot.pseudonym import pseudonym
 from bot.redaction import PHONE
 from tests.stack_client import WEB_CHANNEL, exchange, forget, request, say
+from veiviser.cli import main
 
 pytestmark = pytest.mark.e2e
 
@@ -80,12 +81,16 @@ def test_the_rasa_http_api_is_not_exposed(stack, path):
         assert status in (401, 403, 404, 405), (path, status)
 
 
-def test_every_process_has_a_health_endpoint(stack):
+def test_every_process_has_a_health_endpoint(stack, capsys):
     status, parts = request(f"{stack.rasa_url}{WEB_CHANNEL}/health")
     assert (status, parts) == (200, {"model": True, "actions": True, "catalogue": True, "conversations": True})
     assert request(f"{stack.actions_url}/health")[0] == 200
     assert request(f"{stack.web_url}/health")[0] == 200
     assert request(stack.rasa_url)[0] == 200
+    ports = stack.ports
+    assert main(["health", "--rasa-port", str(ports.rasa), "--actions-port", str(ports.actions),
+                 "--web-port", str(ports.web)]) == 0
+    assert capsys.readouterr().out.count("ok  ") == 3
 
 
 def test_the_logs_hold_no_message_text(stack, stack_dir):

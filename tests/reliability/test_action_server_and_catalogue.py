@@ -15,6 +15,7 @@ import pytest
 from tests.reliability.conftest import Running, StartStack
 from tests.stack_client import health, say
 from veiviser import supervisor
+from veiviser.cli import main
 
 pytestmark = pytest.mark.e2e
 TURN_TIMEOUT_S = "8"
@@ -66,12 +67,14 @@ def test_the_action_server_hangs_mid_conversation(running):
     assert any("Sist kontrollert" in r for r in say(stack, start_the_screening(stack), "Tromsø"))
 
 
-def test_the_action_server_dies_mid_conversation(running):
+def test_the_action_server_dies_mid_conversation(running, capsys):
     stack, _ = running
     sender = start_the_screening(stack)
     supervisor.stop_process(stack, "actions")
     assert_safety_net(say(stack, sender, "Bergen"))
     assert health(stack) == (503, {"model": True, "actions": False, "catalogue": True, "conversations": True})
+    assert main(["health", "--rasa-port", str(stack.ports.rasa), "--actions-port", str(stack.ports.actions)]) == 1
+    assert "DOWN  action server" in capsys.readouterr().out
     assert say(stack, str(uuid.uuid4()), "vennen min puster ikke")[0].startswith("Ring 113")
 
 

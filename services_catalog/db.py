@@ -7,7 +7,8 @@ from functools import lru_cache
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///var/catalogue.sqlite"
@@ -19,7 +20,12 @@ def catalogue_url() -> str:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    engine = create_engine(url or catalogue_url(), future=True)
+    """SQLite files get a pool too: SQLAlchemy 1.4 would reopen the file for every session."""
+    url = make_url(url or catalogue_url())
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        engine = create_engine(url, future=True, poolclass=QueuePool, connect_args={"check_same_thread": False})
+    else:
+        engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -7,7 +7,7 @@ Written in the 2.0 style that SQLAlchemy 1.4 (pinned by Rasa) already runs.
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -181,3 +181,17 @@ class ServicePoint(Base):
     longitude = Column(Float, nullable=False)
     kommune_number = Column(String(4), index=True)
     approximate = Column(Boolean, nullable=False)
+
+
+class CatalogueRevision(Base):
+    """One row whose token changes with every write to what search reads (triggers, migration 0003).
+
+    The search keeps an in-memory snapshot of the catalogue (search_index.py);
+    one indexed read of this token per search tells whether the snapshot is
+    still the catalogue, whoever wrote to it: importer, bulk loader, psql.
+    """
+
+    __tablename__ = "catalogue_revision"
+
+    id = Column(Integer, primary_key=True, autoincrement=False)
+    token = Column(BigInteger, nullable=False)

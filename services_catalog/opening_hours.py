@@ -116,16 +116,16 @@ def usable_rule(rule: WeeklyRule) -> bool:
     """A rule we can read: weekly, with both times and known weekdays. Others leave hours unknown."""
     if (rule.freq or "WEEKLY").upper() != "WEEKLY":
         return False
-    if _clock(rule.opens_at) is None or rule.opens_at == _MIDNIGHT or _clock(rule.closes_at) is None:
+    if clock_time(rule.opens_at) is None or rule.opens_at == _MIDNIGHT or clock_time(rule.closes_at) is None:
         return False
-    return _weekdays(rule.byday) is not None
+    return weekdays_of(rule.byday) is not None
 
 
 def _openings_around(rules: list[WeeklyRule], when: datetime, open_on_holidays: bool | None) -> list[Opening]:
     """Openings that could cover `when`: those starting on its day or the day before (past midnight)."""
     found = []
     for rule in rules:
-        today = when.astimezone(_zone(rule.timezone)).date()
+        today = when.astimezone(zone_of(rule.timezone)).date()
         for day in (today - timedelta(days=1), today):
             opening = _opening(rule, day, open_on_holidays)
             if opening is not None:
@@ -135,16 +135,16 @@ def _openings_around(rules: list[WeeklyRule], when: datetime, open_on_holidays: 
 
 def _opening(rule: WeeklyRule, day: date, open_on_holidays: bool | None) -> Opening | None:
     """The rule's opening starting on `day`, if the rule applies that day."""
-    weekdays = _weekdays(rule.byday)
+    weekdays = weekdays_of(rule.byday)
     if weekdays is None or day.weekday() not in weekdays:
         return None
     if (rule.valid_from and day < rule.valid_from) or (rule.valid_to and day > rule.valid_to):
         return None
     if not open_on_holidays and is_public_holiday(day):
         return None
-    opens, closes = _clock(rule.opens_at), _clock(rule.closes_at)
+    opens, closes = clock_time(rule.opens_at), clock_time(rule.closes_at)
     assert opens is not None and closes is not None  # usable_rule checked
-    zone = _zone(rule.timezone)
+    zone = zone_of(rule.timezone)
     start = datetime.combine(day, opens, zone)
     end_day = day if rule.closes_at != _MIDNIGHT and closes > opens else day + timedelta(days=1)
     end = datetime.combine(end_day, time(0) if rule.closes_at == _MIDNIGHT else closes, zone)
@@ -158,7 +158,7 @@ def _aware(when: datetime) -> datetime:
 
 
 @lru_cache(maxsize=256)
-def _clock(text: str | None) -> time | None:
+def clock_time(text: str | None) -> time | None:
     if not text:
         return None
     if text == _MIDNIGHT:
@@ -170,7 +170,7 @@ def _clock(text: str | None) -> time | None:
 
 
 @lru_cache(maxsize=256)
-def _weekdays(byday: str | None) -> frozenset[int] | None:
+def weekdays_of(byday: str | None) -> frozenset[int] | None:
     """Weekday numbers (Monday 0); None if a token is not a plain weekday (e.g. monthly "1MO")."""
     if not byday or not byday.strip():
         return frozenset(range(7))
@@ -181,7 +181,7 @@ def _weekdays(byday: str | None) -> frozenset[int] | None:
 
 
 @lru_cache(maxsize=64)
-def _zone(name: str | None) -> ZoneInfo:
+def zone_of(name: str | None) -> ZoneInfo:
     if name and "/" in name:
         try:
             return ZoneInfo(name)

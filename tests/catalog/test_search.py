@@ -19,7 +19,7 @@ from typing import Any, Callable
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from services_catalog import synthetic
 from services_catalog.db import session_factory
@@ -195,6 +195,29 @@ def test_language_is_a_code_the_service_lists(catalogue):
 def test_services_that_are_not_active_are_never_found(catalogue):
     search = catalogue(service("stengt", kommuner=(BERGEN,), status="inactive"), service("åpen", kommuner=(BERGEN,)))
     assert names(search(Query(kommune=BERGEN, limit=10))) == ["åpen"]
+
+
+def test_every_write_to_the_catalogue_is_seen_by_the_next_search(catalogue, empty_catalogue_url):
+    """Search reads an in-memory snapshot; any writer, even plain SQL, must make it current again."""
+    search = catalogue(service("rustjenesten", kommuner=(BERGEN,)))
+    assert names(search(Query(kommune=BERGEN))) == ["rustjenesten"]
+    with session_factory(empty_catalogue_url)() as session:
+        session.execute(text("UPDATE service SET name = 'nytt navn'"))
+        session.commit()
+    assert names(search(Query(kommune=BERGEN))) == ["nytt navn"]
+    with session_factory(empty_catalogue_url)() as session:
+        session.execute(text("DELETE FROM service_point"))
+        session.commit()
+    assert names(search(Query(kommune=BERGEN))) == []
+
+
+def test_a_write_rolled_back_leaves_no_trace_in_later_searches(catalogue, empty_catalogue_url):
+    search = catalogue(service("rustjenesten", kommuner=(BERGEN,)))
+    with session_factory(empty_catalogue_url)() as session:
+        session.execute(text("UPDATE service SET status = 'inactive'"))
+        assert find_services(session, Query(kommune=BERGEN), G, now=NOON).matches == ()  # its own write
+        session.rollback()
+    assert names(search(Query(kommune=BERGEN))) == ["rustjenesten"]
 
 
 # --- place, distance, fallback -----------------------------------------------------------------

@@ -60,10 +60,10 @@ def test_the_importer_accepts_them_and_the_bulk_loader_writes_the_same_rows(empt
 
 
 def _rows(url: str) -> dict[str, list[tuple]]:
-    """Every table's rows, sorted; the index's own row numbers are left out."""
+    """Every table's rows, sorted; the index's own row numbers and the random revision token are left out."""
     tables = {}
     with session_factory(url)() as session:
-        for table in Base.metadata.sorted_tables:
+        for table in (t for t in Base.metadata.sorted_tables if t.name != "catalogue_revision"):
             columns = [c for c in table.c if not (table.name == "service_point" and c.name == "id")]
             rows = session.execute(select(*columns)).all()
             tables[table.name] = sorted((tuple(_plain(v) for v in row) for row in rows), key=repr)

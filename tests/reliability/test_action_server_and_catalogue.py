@@ -20,6 +20,7 @@ from veiviser.cli import main
 pytestmark = pytest.mark.e2e
 TURN_TIMEOUT_S = "8"
 PHRASE = "tyttebærkveld"
+PAGE = 4096  # SQLite's first page: the header and the schema
 
 
 def assert_safety_net(replies: list[str]) -> None:
@@ -40,17 +41,19 @@ def running(start_stack: StartStack) -> Running:
     return start_stack(VEIVISER_TURN_TIMEOUT_S=TURN_TIMEOUT_S)
 
 
-def test_the_catalogue_unavailable_mid_conversation(running):
+def test_the_catalogue_unreadable_mid_conversation(running):
+    """The file is overwritten in place: the action server's pooled connections hold it open."""
     stack, directory = running
     sender = start_the_screening(stack)
     catalogue = directory / "catalogue.sqlite"
-    catalogue.rename(directory / "catalogue.away")
-    catalogue.write_text("not a database")
+    intact = catalogue.read_bytes()
+    with catalogue.open("r+b") as file:
+        file.write(b"not a database".ljust(PAGE, b"\0"))
     try:
         assert_safety_net(say(stack, sender, "Bergen"))
         assert health(stack) == (503, {"model": True, "actions": True, "catalogue": False, "conversations": True})
     finally:
-        (directory / "catalogue.away").replace(catalogue)
+        catalogue.write_bytes(intact)
     assert any("Sist kontrollert" in r for r in say(stack, start_the_screening(stack), "Bergen"))
 
 

@@ -109,7 +109,7 @@ def events_engine(url: str | None = None) -> Engine:
     return engine
 
 
-async def purge_periodically(tracker_store: TrackerStore) -> None:
+async def purge_periodically(tracker_store: TrackerStore, max_age: timedelta) -> None:
     """Keep the retention promise without cron: purge now, then every PURGE_EVERY."""
     store = unwrap(tracker_store)
     if not isinstance(store, SQLTrackerStore):
@@ -117,7 +117,7 @@ async def purge_periodically(tracker_store: TrackerStore) -> None:
         return
     while True:
         try:
-            report = await asyncio.to_thread(purge, store.engine, retention.retention())
+            report = await asyncio.to_thread(purge, store.engine, max_age)
             logger.info("Purged %d old events (%d conversations).", report.events, report.conversations)
         except sa.exc.SQLAlchemyError:
             logger.exception("Purging old conversations failed; trying again in %s.", PURGE_EVERY)

@@ -1,4 +1,4 @@
-"""Talk to a running stack the way the chat page does: plain HTTP on loopback."""
+"""Talk to a running stack the way the chat page does (plain HTTP on loopback), and read what it stored."""
 from __future__ import annotations
 
 import json
@@ -7,6 +7,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 from bot import retention
 from veiviser import supervisor
@@ -61,3 +63,17 @@ def forget(stack: supervisor.Stack, sender: str) -> tuple[int, list[dict]]:
 
 def health(stack: supervisor.Stack) -> tuple[int, dict]:
     return request(f"{stack.rasa_url}{WEB_CHANNEL}/health")
+
+
+def stored_events(tracker_url: str) -> list[tuple[str, str]]:
+    """(sender_id, data) of every event in a conversations database (Rasa's events table)."""
+    engine = sa.create_engine(tracker_url, future=True)
+    try:
+        with engine.connect() as connection:
+            return [(sender, data) for sender, data in connection.execute(sa.text("SELECT sender_id, data FROM events"))]
+    finally:
+        engine.dispose()
+
+
+def stored_senders(tracker_url: str) -> set[str]:
+    return {sender for sender, _ in stored_events(tracker_url)}

@@ -33,6 +33,7 @@ class Ports:
 
 
 TOKEN_SETTING = "VEIVISER_RASA_TOKEN"
+ORIGINS_SETTING = "VEIVISER_ALLOWED_ORIGINS"
 
 
 @dataclass
@@ -104,7 +105,7 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
         rasa = _spawn(
             [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
              "--credentials", "credentials.yml", "--port", str(ports.rasa), "--interface", "127.0.0.1",
-             "--auth-token", env[TOKEN_SETTING], "--cors", *_chat_page_origins(ports)],
+             "--auth-token", env[TOKEN_SETTING], "--cors", *_allowed_origins(ports, env)],
             env, log("rasa"),
         )
         stack.processes["rasa"] = rasa
@@ -124,9 +125,13 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
     return stack
 
 
-def _chat_page_origins(ports: Ports) -> list[str]:
-    """Only the chat page may call the Rasa server from a browser, not any site."""
-    return [f"http://{host}:{ports.web}" for host in ("127.0.0.1", "localhost")]
+def _allowed_origins(ports: Ports, env: Mapping[str, str]) -> list[str]:
+    """The sites whose pages may call the Rasa server from a browser: the chat page, not any site.
+
+    VEIVISER_ALLOWED_ORIGINS (space-separated) adds the sites that embed the widget.
+    """
+    chat_page = [f"http://{host}:{ports.web}" for host in ("127.0.0.1", "localhost")]
+    return chat_page + env.get(ORIGINS_SETTING, "").split()
 
 
 def stop(stack: Stack, grace_s: float = 10.0) -> None:

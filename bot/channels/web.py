@@ -22,7 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import log_scrub
+from bot import log_scrub, retention
 from bot.channels import health, safe_turn
 from bot.conversation_store import forget_conversation, purge_periodically, report_store_failures
 from bot.cues import detect_language
@@ -54,7 +54,8 @@ class WebInput(InputChannel):
         @web.listener("after_server_start")
         async def own_the_store(app: Any, _loop: Any) -> None:
             report_store_failures(app.ctx.agent, _store_failed)
-            app.ctx.veiviser_purge = asyncio.create_task(purge_periodically(app.ctx.agent.tracker_store))
+            max_age = retention.retention()  # a bad setting stops the server here, not the purge later
+            app.ctx.veiviser_purge = asyncio.create_task(purge_periodically(app.ctx.agent.tracker_store, max_age))
 
         @web.listener("before_server_stop")
         async def stop_purging(app: Any, _loop: Any) -> None:

@@ -1,34 +1,29 @@
 """Privacy on the real stack: what is stored, deleting, the API, the logs."""
 from __future__ import annotations
 
+import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from bot.domain_texts import response_text
 from bot.pseudonym import pseudonym
 from bot.redaction import PHONE
-from tests.stack_client import WEB_CHANNEL, exchange, forget, request, say
+from tests.stack_client import WEB_CHANNEL, exchange, forget, request, say, stored_events
 from veiviser.cli import main
 
 pytestmark = pytest.mark.e2e
 
 
-def stored_events(stack_dir: Path) -> list[tuple[str, str]]:
-    """(sender_id, data) of every event in the stack's conversations database."""
-    engine = sa.create_engine(f"sqlite:///{stack_dir / 'conversations.sqlite'}", future=True)
-    with engine.connect() as connection:
-        rows = connection.execute(sa.text("SELECT sender_id, data FROM events")).all()
-    engine.dispose()
-    return [(sender, data) for sender, data in rows]
+def stored(stack_dir: Path) -> list[tuple[str, str]]:
+    return stored_events(f"sqlite:///{stack_dir / 'conversations.sqlite'}")
 
 
 def test_only_the_pseudonym_and_the_redacted_text_are_stored(stack, stack_dir):
     widget_id = f"widget-{uuid.uuid4()}"
     say(stack, widget_id, "jeg bor på 5003, ring meg på 912 34 567 eller skriv til kari.nordmann@example.no")
-    events = stored_events(stack_dir)
+    events = stored(stack_dir)
     mine = [data for sender, data in events if sender == pseudonym("web", widget_id)]
     assert mine, "the conversation was not stored under the pseudonym"
     everything = " ".join(sender + data for sender, data in events)
@@ -44,7 +39,7 @@ def test_the_forget_endpoint_deletes_the_conversation_and_confirms(stack, stack_
     status, messages = forget(stack, widget_id)
     assert status == 200
     assert [m["text"] for m in messages] == [response_text("utter_conversation_reset")]
-    assert not [s for s, _ in stored_events(stack_dir) if s == pseudonym("web", widget_id)]
+    assert not [s for s, _ in stored(stack_dir) if s == pseudonym("web", widget_id)]
 
 
 def test_forgetting_an_english_conversation_confirms_in_english(stack):
@@ -59,7 +54,7 @@ def test_writing_slett_samtalen_deletes_it_too(stack, stack_dir):
     say(stack, widget_id, "sønnen min ruser seg, hva gjør jeg")
     replies = say(stack, widget_id, "slett samtalen")
     assert response_text("utter_conversation_reset") in replies, replies
-    assert not [s for s, _ in stored_events(stack_dir) if s == pseudonym("web", widget_id)]
+    assert not [s for s, _ in stored(stack_dir) if s == pseudonym("web", widget_id)]
 
 
 def test_is_this_anonymous_gets_the_answer_that_matches_the_privacy_page(stack):
@@ -79,6 +74,19 @@ def test_the_rasa_http_api_is_not_exposed(stack, path):
     for token in ("", "?token=wrong"):
         status, _ = request(f"{stack.rasa_url}{path}{token}", {"text": "hei"} if path == "/model/parse" else None)
         assert status in (401, 403, 404, 405), (path, status)
+
+
+def allowed_origin(stack, origin: str) -> str | None:
+    """What the Rasa server answers a browser's preflight from `origin` for the webhook."""
+    preflight = urllib.request.Request(f"{stack.rasa_url}{WEB_CHANNEL}/webhook", method="OPTIONS", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    with urllib.request.urlopen(preflight, timeout=10) as response:
+        return response.headers.get("Access-Control-Allow-Origin")
+
+
+def test_only_the_chat_page_may_call_the_bot_from_a_browser(stack):
+    assert allowed_origin(stack, stack.web_url) == stack.web_url
+    assert allowed_origin(stack, "https://example.com") is None
 
 
 def test_every_process_has_a_health_endpoint(stack, capsys):

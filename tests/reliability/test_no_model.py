@@ -11,7 +11,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 
@@ -20,7 +19,7 @@ from bot.pseudonym import pseudonym
 from bot.safety_net import safety_net_text
 from tests.privacy.test_conversation_store import conversation
 from tests.reliability.conftest import Running, StartStack
-from tests.stack_client import forget, health, say
+from tests.stack_client import forget, health, say, stored_senders
 
 pytestmark = pytest.mark.e2e
 REMEMBERED = "returning-widget"
@@ -45,11 +44,7 @@ def running(start_stack: StartStack, tracker_db: Path, tmp_path_factory: pytest.
 
 
 def senders(tracker_db: Path) -> set[str]:
-    engine = sa.create_engine(f"sqlite:///{tracker_db}", future=True)
-    with engine.connect() as connection:
-        found = set(connection.execute(sa.text("SELECT DISTINCT sender_id FROM events")).scalars())
-    engine.dispose()
-    return found
+    return stored_senders(f"sqlite:///{tracker_db}")
 
 
 def test_old_conversations_are_purged_when_the_server_starts(running, tracker_db):

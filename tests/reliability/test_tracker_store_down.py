@@ -10,27 +10,18 @@ from bot.domain_texts import response_text
 from bot.pseudonym import pseudonym
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.reliability.conftest import StartStack
-from tests.stack_client import forget, health, say
+from tests.stack_client import forget, health, say, stored_senders
 
 pytestmark = pytest.mark.e2e
-
-
-def stored(url: str, sender_id: str) -> int:
-    engine = sa.create_engine(url, future=True)
-    with engine.connect() as connection:
-        count = connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender_id})
-        found = count.scalar_one()
-    engine.dispose()
-    return found
 
 
 def test_conversations_live_in_postgresql_and_its_loss_is_survived(start_stack: StartStack, postgres_database_url):
     stack, _ = start_stack(VEIVISER_TRACKER_URL=postgres_database_url)
     widget = str(uuid.uuid4())
     assert any("Hvor bor du" in r for r in say(stack, widget, "sønnen min ruser seg, hva gjør jeg"))
-    assert stored(postgres_database_url, pseudonym("web", widget)) > 0
+    assert pseudonym("web", widget) in stored_senders(postgres_database_url)
     assert forget(stack, widget)[0] == 200
-    assert stored(postgres_database_url, pseudonym("web", widget)) == 0
+    assert pseudonym("web", widget) not in stored_senders(postgres_database_url)
 
     second = str(uuid.uuid4())
     say(stack, second, "sønnen min ruser seg, hva gjør jeg")

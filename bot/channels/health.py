@@ -26,13 +26,12 @@ CHECK_TIMEOUT_S = 3.0
 async def report(agent: Agent) -> dict[str, bool]:
     """Each part's name -> whether it answers."""
     checks: dict[str, Callable[[], Awaitable[bool]]] = {
-        "model": lambda: _true(agent.is_ready()),
         "actions": lambda: _action_server_answers(agent),
         "catalogue": lambda: asyncio.to_thread(_catalogue_opens),
         "conversations": lambda: asyncio.to_thread(_tracker_store_answers, agent),
     }
     results = await asyncio.gather(*(_bounded(check) for check in checks.values()))
-    return dict(zip(checks, results))
+    return {"model": agent.is_ready(), **dict(zip(checks, results))}
 
 
 async def _bounded(check: Callable[[], Awaitable[bool]]) -> bool:
@@ -40,10 +39,6 @@ async def _bounded(check: Callable[[], Awaitable[bool]]) -> bool:
         return await asyncio.wait_for(check(), CHECK_TIMEOUT_S)
     except Exception:  # noqa: BLE001 - any failure means "does not answer"
         return False
-
-
-async def _true(value: bool) -> bool:
-    return value
 
 
 async def _action_server_answers(agent: Agent) -> bool:

@@ -94,7 +94,7 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
     """`settings` override the environment for the stack's processes (the tests' databases, timeouts)."""
     stack = Stack(ports)
     env = _environment(ports, settings or {})
-    (ROOT / "var").mkdir(exist_ok=True)
+    (ROOT / "var").mkdir(exist_ok=True)  # the default conversations database and pseudonym key live there
     log = (lambda name: log_dir / f"{name}.log") if log_dir else (lambda name: None)
     try:
         actions = _spawn(

@@ -15,7 +15,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
+from typing import Callable, Iterator
 
 import sqlalchemy as sa
 from rasa.core.agent import Agent
@@ -36,11 +36,21 @@ class PurgeReport:
     conversations: int
 
 
+def _layers(tracker_store: TrackerStore) -> Iterator[TrackerStore]:
+    """Rasa's wrappers, outermost first, then the store that holds the data.
+
+    Wrappers (FailSafeTrackerStore, AwaitableTrackerStore) keep the next layer in `_tracker_store`.
+    """
+    layer: TrackerStore | None = tracker_store
+    while isinstance(layer, TrackerStore):
+        yield layer
+        layer = getattr(layer, "_tracker_store", None)
+
+
 def unwrap(tracker_store: TrackerStore) -> TrackerStore:
-    """The store that holds the data, below Rasa's wrappers (which keep it in `_tracker_store`)."""
-    while isinstance(getattr(tracker_store, "_tracker_store", None), TrackerStore):
-        tracker_store = tracker_store._tracker_store  # type: ignore[attr-defined]
-    return tracker_store
+    """The store that holds the data, below Rasa's wrappers."""
+    *_, store = _layers(tracker_store)
+    return store
 
 
 def report_store_failures(agent: Agent, on_error: Callable[[Exception], None]) -> None:
@@ -56,8 +66,14 @@ def report_store_failures(agent: Agent, on_error: Callable[[Exception], None]) -
 
 
 async def forget_conversation(tracker_store: TrackerStore, sender_id: str) -> None:
-    """Delete every stored event of one conversation. The caller holds the sender's lock."""
-    store = unwrap(tracker_store)
+    """Delete every stored event of one conversation. The caller holds the sender's lock.
+
+    Turns that Rasa kept in memory while the store was down go too.
+    """
+    *wrappers, store = _layers(tracker_store)
+    for wrapper in wrappers:
+        if isinstance(wrapper, FailSafeTrackerStore):
+            await forget_conversation(wrapper.fallback_tracker_store, sender_id)
     if isinstance(store, SQLTrackerStore):
         await asyncio.to_thread(_delete_conversation, store.engine, sender_id)
     elif isinstance(store, InMemoryTrackerStore):

@@ -55,6 +55,15 @@ async def test_forgetting_in_memory():
     assert await store.retrieve("web-a") is None
 
 
+async def test_forgetting_also_clears_what_rasa_kept_in_memory_while_the_store_was_down(sql_store):
+    store = FailSafeTrackerStore(sql_store)
+    await store.fallback_tracker_store.save(conversation("web-a", 1, last_hours_ago=0.5))
+    await sql_store.save(conversation("web-a", 1, last_hours_ago=0.5))
+    await forget_conversation(store, "web-a")
+    assert await store.fallback_tracker_store.retrieve("web-a") is None
+    assert await sql_store.retrieve("web-a") is None
+
+
 async def test_forgetting_a_conversation_that_does_not_exist_is_not_an_error(sql_store):
     await forget_conversation(sql_store, "web-never-seen")
 

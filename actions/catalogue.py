@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
 
 from actions.needs import UNSAID
 from services_catalog.db import open_session
 from services_catalog.geocoding import resolve_place
 from services_catalog.geography import Gazetteer, Place
+from services_catalog import search_index
 from services_catalog.search import Query, Result, find_services
+
+log = logging.getLogger(__name__)
 
 
 async def search(query: Query) -> Result:
@@ -27,3 +32,20 @@ async def place_named(said: str | None) -> Place | None:
 def _search(query: Query) -> Result:
     with open_session() as session:
         return find_services(session, query, Gazetteer.load())
+
+
+def warm_up_in_background() -> None:
+    """Load the gazetteer and the search snapshot before the first person asks (seconds on a big catalogue).
+
+    In a thread, and never fatal: with the catalogue down the server must still start and answer.
+    """
+    threading.Thread(target=_warm_up, name="catalogue-warm-up", daemon=True).start()
+
+
+def _warm_up() -> None:
+    try:
+        Gazetteer.load()
+        with open_session() as session:
+            search_index.current(session)
+    except Exception as error:  # noqa: BLE001 - reported, then the first search tries again
+        log.warning("catalogue warm-up failed (%s); the first search will try again", type(error).__name__)

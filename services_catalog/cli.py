@@ -9,7 +9,7 @@ import argparse
 import json
 import re
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 from tabulate import tabulate
 
 from services_catalog.db import catalogue_url, make_engine, migrate, open_session, session_factory
-from services_catalog.geocoding import resolve_place
 from services_catalog.geography import Gazetteer
 from services_catalog.datapackage import export_datapackage
 from services_catalog.hsds import ImportFailed, import_files
 from services_catalog.hsds_export import all_services, export_json, service_to_hsds
 from services_catalog.models import Service
-from services_catalog.opening_hours import OSLO, now
-from services_catalog.search import Match, Query, Sort, find_services
+from services_catalog.lookup import PROPERTY_FILTERS, BadFilter, StaffFilters, build_query, parse_point, parse_when
+from services_catalog.opening_hours import now
+from services_catalog.search import Match, Sort, find_services
 from services_catalog.taxonomy import BOOLEAN_PROPERTIES, ServiceType, column_name
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data" / "catalogue"
@@ -99,11 +99,23 @@ def show_command(args: argparse.Namespace) -> int:
 
 
 def search_command(args: argparse.Namespace) -> int:
-    gazetteer = Gazetteer.load()
-    query = _search_query(args, gazetteer)
-    when = parse_when(args.open_at) if args.open_at else now()
+    gazetteer, moment = Gazetteer.load(), now()
+    filters = StaffFilters(
+        place=args.kommune,
+        point=parse_point(args.near, "near") if args.near else None,
+        radius_km=args.radius,
+        types=tuple(args.type or ()),
+        open_now=args.open_now,
+        open_at=parse_when(args.open_at, "open_at") if args.open_at else None,
+        properties={name: True for name in PROPERTY_FILTERS if getattr(args, name, False)},
+        age=args.age,
+        language=args.language,
+        sort=Sort(args.sort),
+        limit=args.limit,
+    )
+    query = build_query(filters, gazetteer, moment)
     with open_session(args.url) as session:
-        result = find_services(session, query, gazetteer, now=when)
+        result = find_services(session, query, gazetteer, now=query.open_at or moment)
         rows = [_match_row(match) for match in result.matches]
     if args.json:
         _print({"fallback": result.fallback, "services": rows}, True, str)
@@ -112,30 +124,6 @@ def search_command(args: argparse.Namespace) -> int:
         print("Nothing local fits: the nearest in the region and national services follow.")
     print(tabulate(rows, headers="keys", maxcolwidths=[None, 40, 24, 18, 8, 20]) if rows else "No services fit.")
     return 0
-
-
-def _search_query(args: argparse.Namespace, gazetteer: Gazetteer) -> Query:
-    kommune, point = None, None
-    if args.kommune:
-        place = resolve_place(args.kommune, gazetteer)
-        if place is None:
-            raise UsageError(f"--kommune: no kommune, place or postcode called {args.kommune!r}")
-        kommune, point = place.kommune, (place.lat, place.lon)
-    if args.near:
-        point = parse_point(args.near)
-    flags = {name: True for name in ("drop_in", "anonymous", "for_relatives", "right_to_choose") if getattr(args, name)}
-    return Query(
-        types=frozenset(args.type or ()),
-        kommune=kommune,
-        point=point,
-        radius_km=args.radius,
-        open_at=(parse_when(args.open_at) if args.open_at else now()) if (args.open_now or args.open_at) else None,
-        age=args.age,
-        language=args.language,
-        limit=args.limit,
-        sort=Sort.WAIT if args.sort == "wait" else Sort.DISTANCE,
-        **flags,
-    )
 
 
 def _match_row(match: Match) -> dict[str, Any]:
@@ -152,22 +140,6 @@ def _match_row(match: Match) -> dict[str, Any]:
         "phones": ", ".join(p.number for p in service.phones),
         "verified": _iso(service.assured_date),
     }
-
-
-def parse_point(text: str) -> tuple[float, float]:
-    match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*", text)
-    if not match or not (-90 <= float(match[1]) <= 90 and -180 <= float(match[2]) <= 180):
-        raise UsageError(f"--near must be 'latitude,longitude' such as 60.39,5.32, not {text!r}")
-    return float(match[1]), float(match[2])
-
-
-def parse_when(text: str) -> datetime:
-    """An ISO time; without a zone it is Norwegian time."""
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--open-at must be an ISO time such as 2026-12-24T22:00, not {text!r}") from None
-    return when if when.tzinfo else when.replace(tzinfo=OSLO)
 
 
 def stale_command(args: argparse.Namespace) -> int:
@@ -307,9 +279,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_handler(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    """Turn a UsageError into argparse's usual message and exit code."""
+    """Turn a UsageError or a BadFilter into argparse's usual message and exit code."""
     try:
         return args.handler(args)
     except UsageError as error:
         parser.error(str(error))
-        return BAD_ARGUMENTS  # not reached: parser.error exits
+    except BadFilter as error:
+        parser.error(f"--{error.field.replace('_', '-')}: {error.reason}")
+    return BAD_ARGUMENTS  # not reached: parser.error exits

@@ -44,6 +44,9 @@ from services_catalog.taxonomy import (
 # Below this many records an import is quick enough to need no progress bar.
 PROGRESS_FROM = 500
 STATUSES = {"active", "inactive", "defunct", "temporarily closed"}
+MAX_ID_LENGTH = 36  # the id columns (models.py)
+# Tabs and line breaks are text; other C0 controls and DEL are not.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 AREA_URI = re.compile(r"^urn:(?:ssb:(?P<scope>kommune|fylke):(?P<code>\d{2,4})|iso:country:(?P<country>[A-Z]{2}))$")
 
 
@@ -75,10 +78,13 @@ class ImportFailed(Exception):
 
 
 def load_service_objects(path: Path) -> list[dict[str, Any]]:
-    """Accept a bare list, a paginated HSDS list ({"contents": [...]}) or {"services": [...]}."""
-    document = json.loads(path.read_text(encoding="utf-8"))
+    return service_objects(json.loads(path.read_text(encoding="utf-8")), str(path))
+
+
+def service_objects(document: Any, source: str) -> list[dict[str, Any]]:
+    """Accept a bare list, a paginated HSDS list ({"contents": [...]}), {"services": [...]} or one service."""
     if not isinstance(document, (list, dict)):
-        raise ImportFailed([Problem(str(path), "-", "-", "expected a JSON list or object of services")])
+        raise ImportFailed([Problem(source, "-", "-", "expected a JSON list or object of services")])
     if isinstance(document, list):
         return document
     for key in ("contents", "services"):
@@ -86,7 +92,7 @@ def load_service_objects(path: Path) -> list[dict[str, Any]]:
             return document[key]
     if "id" in document and "name" in document:
         return [document]
-    raise ImportFailed([Problem(str(path), "-", "-", "no service objects found")])
+    raise ImportFailed([Problem(source, "-", "-", "no service objects found")])
 
 
 def import_files(session: Session, paths: Iterable[Path], progress: bool | None = None) -> ImportReport:
@@ -95,15 +101,23 @@ def import_files(session: Session, paths: Iterable[Path], progress: bool | None 
     Raises ImportFailed listing every problem; then nothing has changed.
     `progress` shows a bar on stderr; None shows it for large imports at a terminal.
     """
-    report = ImportReport()
+    problems: list[Problem] = []
     sourced: list[tuple[str, Any]] = []
     for path in paths:
         try:
             sourced += _read_records(path)
         except ImportFailed as failure:
-            report.problems += failure.problems
+            problems += failure.problems
         except (OSError, ValueError) as error:
-            report.problems.append(Problem(str(path), "-", "-", f"unreadable: {error}"))
+            problems.append(Problem(str(path), "-", "-", f"unreadable: {error}"))
+    return import_records(session, sourced, progress, problems)
+
+
+def import_records(
+    session: Session, sourced: list[tuple[str, Any]], progress: bool | None = False, problems: Iterable[Problem] = ()
+) -> ImportReport:
+    """Import service objects, each with the name of where it came from, all or nothing (see import_files)."""
+    report = ImportReport(problems=list(problems))
     records: list[Service] = []
     for file, obj in tqdm(sourced, desc="Checking", unit=" services", disable=not _show_progress(progress, len(sourced))):
         service = _checked_service(obj, file, report.problems)
@@ -155,6 +169,7 @@ def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service 
     for required in ("id", "name"):
         if not _text(obj.get(required)):
             problem(required, "required")
+    _check_strings(obj, "", problem)
     status = obj.get("status", "active")
     if status not in STATUSES:
         problem("status", f"must be one of {sorted(STATUSES)}")
@@ -198,6 +213,21 @@ def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service 
     service.service_at_locations = [_service_at_location(s, problem) for s in obj.get("service_at_locations") or []]
     problems.extend(found)
     return None if found else service
+
+
+def _check_strings(value: Any, path: str, problem) -> None:
+    """Control characters (PostgreSQL refuses NUL) and ids longer than their columns are problems, not crashes."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if (key == "id" or str(key).endswith("_id")) and isinstance(item, str) and len(item) > MAX_ID_LENGTH:
+                problem(name, f"ids have at most {MAX_ID_LENGTH} characters")
+            _check_strings(item, name, problem)
+    elif isinstance(value, list):
+        for item in value:
+            _check_strings(item, path, problem)
+    elif isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        problem(path, "contains control characters")
 
 
 def _properties(attributes: list[Any], problem) -> dict[Property, str]:

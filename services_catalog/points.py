@@ -27,8 +27,14 @@ Locate = Callable[[float, float], Optional[str]]
 
 
 def refresh_points(session: Session, services: Iterable[Service], gazetteer: Gazetteer) -> None:
-    """Replace the index rows of `services`; call after they are merged, in the same transaction."""
+    """Replace the index rows of `services`, and say which kommune each located address is in.
+
+    Call after they are merged, in the same transaction.
+    """
     services = list(services)
+    for location in (sal.location for service in services for sal in service.service_at_locations):
+        if location.latitude is not None and location.longitude is not None:
+            location.kommune_number = _kommune_number(gazetteer, location.latitude, location.longitude)
     session.execute(delete(ServicePoint).where(ServicePoint.service_id.in_([s.id for s in services])))
     session.add_all(point for service in services for point in points_for(service, gazetteer))
 

@@ -103,6 +103,7 @@ class SearchIndex:
     open_on_holidays: np.ndarray
     languages: dict[str, np.ndarray]
     pattern: np.ndarray  # each service's opening-hours pattern
+    hours_key: np.ndarray  # pattern * 2 + open on holidays: what opening hours depend on
     hours: Hours
     national_by_name: np.ndarray  # national services by (name, id)
     point_id: np.ndarray
@@ -111,22 +112,32 @@ class SearchIndex:
     point_lon: np.ndarray
     point_kommune: np.ndarray  # a number in `kommune_codes`, NO_KOMMUNE at sea or abroad
     kommune_codes: dict[str, int]
+    points_by_kommune: np.ndarray  # point positions grouped by kommune, each group in id order
+    kommune_starts: np.ndarray  # where each kommune code's group starts in `points_by_kommune`
     points_by_lat: np.ndarray  # point positions sorted by latitude, for a latitude band
     lat_sorted: np.ndarray
 
     def may_be_open(self, when: datetime) -> np.ndarray:
-        """Services that may be open at `when` (a superset); the exact check follows per pattern."""
+        """Services that may be open at `when` (a superset); the exact check follows per pattern.
+
+        Worked out per pattern and holiday flag, then looked up once per service (`hours_key`).
+        """
         local = when.astimezone(OSLO)
         hour = local.weekday() * 24 + local.hour
-        today, yesterday = local.date(), local.date() - timedelta(days=1)
-        holidays_ok = self.open_on_holidays
-        started_today = self.hours.same_day[hour][self.pattern]
-        started_yesterday = self.hours.next_day[hour][self.pattern]
-        if is_public_holiday(today):
-            started_today &= holidays_ok
-        if is_public_holiday(yesterday):
-            started_yesterday &= holidays_ok
-        return self.hours.known[self.pattern] & (started_today | started_yesterday | self.hours.anywhere[self.pattern])
+        ordinary_today = not is_public_holiday(local.date())
+        ordinary_yesterday = not is_public_holiday(local.date() - timedelta(days=1))
+        hours = self.hours
+        kept_open = hours.known & (hours.same_day[hour] | hours.next_day[hour] | hours.anywhere)
+        otherwise = hours.known & (
+            (hours.same_day[hour] & ordinary_today) | (hours.next_day[hour] & ordinary_yesterday) | hours.anywhere)
+        return np.stack((otherwise, kept_open), axis=1).ravel()[self.hours_key]
+
+    def in_kommune(self, number: str) -> np.ndarray:
+        """The kommune's own points, in id order."""
+        code = self.kommune_codes.get(number)
+        if code is None:
+            return np.zeros(0, dtype=np.int64)
+        return self.points_by_kommune[self.kommune_starts[code]: self.kommune_starts[code + 1]]
 
 
 _snapshots: OrderedDict[tuple[str, int], SearchIndex] = OrderedDict()
@@ -168,6 +179,9 @@ def build(session: Session, token: int) -> SearchIndex:
     kommune_codes = {number: n for n, number in enumerate(sorted({p.kommune_number for p in points} - {None}))}
     point_lat = np.array([p.latitude for p in points], dtype=np.float64)
     by_lat = np.argsort(point_lat, kind="stable")
+    point_kommune = np.array([kommune_codes.get(p.kommune_number, NO_KOMMUNE) for p in points], dtype=np.int32)
+    by_kommune = np.argsort(point_kommune, kind="stable")
+    open_on_holidays = np.array([bool(row.open_on_holidays) for row in rows], dtype=bool)
     return SearchIndex(
         token=token,
         ids=ids,
@@ -179,9 +193,10 @@ def build(session: Session, token: int) -> SearchIndex:
         minimum_age=np.array([-np.inf if r.minimum_age is None else r.minimum_age for r in rows], dtype=np.float64),
         maximum_age=np.array([np.inf if r.maximum_age is None else r.maximum_age for r in rows], dtype=np.float64),
         wait_weeks=np.array([np.nan if r.wait_weeks is None else r.wait_weeks for r in rows], dtype=np.float64),
-        open_on_holidays=np.array([bool(row.open_on_holidays) for row in rows], dtype=bool),
+        open_on_holidays=open_on_holidays,
         languages=_languages(session, position, len(ids)),
         pattern=pattern,
+        hours_key=pattern.astype(np.int64) * 2 + open_on_holidays,
         hours=_hours(patterns),
         national_by_name=national_ids[np.lexsort((national_ids, [names[i] for i in national_ids]))]
         if len(national_ids) else national_ids,
@@ -189,8 +204,10 @@ def build(session: Session, token: int) -> SearchIndex:
         point_service=np.array([position[p.service_id] for p in points], dtype=np.int64),
         point_lat=point_lat,
         point_lon=np.array([p.longitude for p in points], dtype=np.float64),
-        point_kommune=np.array([kommune_codes.get(p.kommune_number, NO_KOMMUNE) for p in points], dtype=np.int32),
+        point_kommune=point_kommune,
         kommune_codes=kommune_codes,
+        points_by_kommune=by_kommune,
+        kommune_starts=np.searchsorted(point_kommune[by_kommune], np.arange(len(kommune_codes) + 1)),
         points_by_lat=by_lat,
         lat_sorted=point_lat[by_lat],
     )

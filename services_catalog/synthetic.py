@@ -464,7 +464,7 @@ class _Rows:
         exact = []
         for sal in obj["service_at_locations"]:
             location = sal["location"]
-            self.tables[Location].append(_location_row(location))
+            self.tables[Location].append(_location_row(location, locate))
             self.tables[ServiceAtLocation].append(
                 {"id": sal["id"], "service_id": service_id, "location_id": location["id"]}
             )
@@ -505,11 +505,11 @@ def _area_row(service_id: str, area: dict[str, Any]) -> dict[str, Any]:
             "code": code}
 
 
-def _location_row(location: dict[str, Any]) -> dict[str, Any]:
+def _location_row(location: dict[str, Any], locate: Callable) -> dict[str, Any]:
     address = location["addresses"][0]
     return {
         "id": location["id"], "location_type": location["location_type"], "name": location["name"],
         "description": None, "latitude": location["latitude"], "longitude": location["longitude"],
         "address_1": address.get("address_1"), "postal_code": address.get("postal_code"),
-        "city": address.get("city"), "kommune_number": None,
+        "city": address.get("city"), "kommune_number": locate(location["latitude"], location["longitude"]),
     }

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,16 +13,6 @@ from bot import retention
 from veiviser import supervisor
 
 WEB_CHANNEL = "/webhooks/web"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def free_ports() -> supervisor.Ports:
-    return supervisor.Ports(rasa=free_port(), actions=free_port(), web=free_port())
 
 
 def settings(directory: Path, catalogue_url: str) -> dict[str, str]:

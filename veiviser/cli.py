@@ -16,10 +16,12 @@ def run(args: argparse.Namespace) -> int:
     if not args.model.exists():
         print(f"No trained model at {args.model}: run `make run`, which trains it.", file=sys.stderr)
         return 1
-    ports = supervisor.Ports(rasa=args.rasa_port, actions=args.actions_port, web=args.web_port)
-    print("Starting the action server, the Rasa server and the chat page (this takes ~20 s)...")
+    ports = supervisor.Ports(rasa=args.rasa_port, actions=args.actions_port, web=args.web_port, staff=args.staff_port)
+    print("Starting the action server, the Rasa server, the chat page and the staff lookup (this takes ~20 s)...")
     stack = supervisor.start(ports, args.model)
-    print(f"\n  Chat page:   {stack.web_url}\n  Web channel: {stack.rasa_url}/webhooks/web/webhook (health: /webhooks/web/health)\n")
+    print(f"\n  Chat page:    {stack.web_url}\n  Web channel:  {stack.rasa_url}/webhooks/web/webhook")
+    print(f"  Staff lookup: {stack.staff_url}  (API: {stack.staff_url}/services, {stack.staff_url}/openapi.json)")
+    print("  Health:       veiviser health\n")
     print("Press Ctrl-C to stop.")
     stop_signals = {signal.SIGINT, signal.SIGTERM}
     signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # after spawning: children must not inherit it
@@ -39,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     run_cmd.add_argument("--rasa-port", type=int, default=5005)
     run_cmd.add_argument("--actions-port", type=int, default=5055)
     run_cmd.add_argument("--web-port", type=int, default=8000)
+    run_cmd.add_argument("--staff-port", type=int, default=8001)
     run_cmd.set_defaults(handler=run)
     catalog_cli.add_commands(subparsers)
     privacy_cli.add_commands(subparsers)

@@ -1,4 +1,4 @@
-"""Start and stop the local stack: action server, Rasa server and chat page.
+"""Start and stop the local stack: action server, Rasa server, chat page and staff lookup.
 
 `make run` and the end-to-end tests both use this, so what the tests prove
 is what a person runs. The reliability tests stop single processes
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,6 +24,8 @@ from bot import retention
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 START_TIMEOUT_S = 180
+TOKEN_SETTING = "VEIVISER_RASA_TOKEN"
+ORIGINS_SETTING = "VEIVISER_ALLOWED_ORIGINS"
 
 
 @dataclass(frozen=True)
@@ -30,10 +33,12 @@ class Ports:
     rasa: int = 5005
     actions: int = 5055
     web: int = 8000
+    staff: int = 8001
 
-
-TOKEN_SETTING = "VEIVISER_RASA_TOKEN"
-ORIGINS_SETTING = "VEIVISER_ALLOWED_ORIGINS"
+    @classmethod
+    def free(cls) -> Ports:
+        """Ports nobody listens on now, so tests and benchmarks never meet a running `make run`."""
+        return cls(rasa=free_port(), actions=free_port(), web=free_port(), staff=free_port())
 
 
 @dataclass
@@ -52,6 +57,17 @@ class Stack:
     @property
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.web}"
+
+    @property
+    def staff_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.staff}"
+
+
+def free_port() -> int:
+    """A port nobody listens on now, for tests and benchmarks that start their own stack."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen:
@@ -116,7 +132,10 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
                 env, log("web"),
             )
             stack.processes["web"] = web
+            staff = _spawn([sys.executable, "-m", "staff_web", "--port", str(ports.staff)], env, log("staff"))
+            stack.processes["staff"] = staff
             _wait_until_up(stack.web_url, web, "chat page")
+            _wait_until_up(stack.staff_url, staff, "staff lookup")
         _wait_until_up(f"{stack.actions_url}/health", actions, "action server")
         _wait_until_up(stack.rasa_url, rasa, "Rasa server")
     except BaseException:
@@ -139,7 +158,7 @@ def stop(stack: Stack, grace_s: float = 10.0) -> None:
 
 
 def stop_process(stack: Stack, name: str, grace_s: float = 10.0) -> None:
-    """Stop one process ("actions", "rasa" or "web") and leave the others running."""
+    """Stop one process ("actions", "rasa", "web" or "staff") and leave the others running."""
     _terminate([stack.processes[name]], grace_s)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from services_catalog.cli import shipped_files
 from services_catalog.db import session_factory
 from services_catalog.hsds import ImportFailed, import_files
-from services_catalog.models import Service
+from services_catalog.models import Location, Service
 
 
 @pytest.fixture
@@ -59,3 +59,20 @@ def test_a_bad_record_changes_nothing_and_every_problem_is_named(session, tmp_pa
     assert ("bad-1", "attributes.source") in problems
     assert all(p.file == str(path) for p in failure.value.problems)
     assert count(session) == 0
+
+
+def test_an_imported_address_knows_its_kommune(session, tmp_path):
+    """Staff filter and export by kommune; the importer reads it off the coordinates."""
+    places = {"8d6b8f1e-0000-4000-8000-00000000000a": (60.3913, 5.3221), "8d6b8f1e-0000-4000-8000-00000000000b": (66.0, 2.0)}
+    services = []
+    for n, (location_id, (lat, lon)) in enumerate(places.items()):
+        record = dict(first_record(), id=f"8d6b8f1e-0000-4000-8000-00000000010{n}")
+        record["service_at_locations"] = [{"id": f"8d6b8f1e-0000-4000-8000-00000000020{n}",
+                                           "location": {"id": location_id, "latitude": lat, "longitude": lon}}]
+        services.append(record)
+    path = tmp_path / "located.json"
+    path.write_text(json.dumps({"services": services}), encoding="utf-8")
+    import_files(session, [path])
+    session.commit()
+    kommuner = dict(session.execute(select(Location.id, Location.kommune_number)).all())
+    assert kommuner == dict(zip(places, ["4601", None]))  # Bergen; at sea, none

@@ -35,6 +35,7 @@ from services_catalog.search import (
     Sort,
     _haversine,
     find_services,
+    language_codes,
 )
 from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType, column_name
 
@@ -190,6 +191,13 @@ def test_language_is_a_code_the_service_lists(catalogue):
         service("også arabisk", kommuner=(BERGEN,), languages=("nb", "ar")),
     )
     assert names(search(Query(kommune=BERGEN, language="AR", limit=10))) == ["også arabisk"]
+
+
+def test_bokmal_nynorsk_and_norwegian_are_one_language(catalogue):
+    search = catalogue(service("nynorsk", kommuner=(BERGEN,), languages=("nn",)), service("engelsk", kommuner=(BERGEN,),
+                                                                                          languages=("en",)))
+    for asked in ("nb", "no", "NN"):
+        assert names(search(Query(kommune=BERGEN, language=asked, limit=10))) == ["nynorsk"], asked
 
 
 def test_services_that_are_not_active_are_never_found(catalogue):
@@ -549,6 +557,6 @@ def _fits(s: Service, query: Query) -> bool:
         (s.minimum_age is None or s.minimum_age <= query.age) and (s.maximum_age is None or s.maximum_age >= query.age)
     ):
         return False
-    if query.language and query.language not in {language.code for language in s.languages}:
+    if query.language and not language_codes(query.language) & {language.code for language in s.languages}:
         return False
     return query.open_at is None or bool(is_open(s.schedules, query.open_at, s.open_on_holidays))

@@ -18,6 +18,6 @@ def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="package")
 def stack(model: Path, catalogue_url: str, stack_dir: Path) -> Iterator[supervisor.Stack]:
-    with supervisor.running(stack_client.free_ports(), model, log_dir=stack_dir,
+    with supervisor.running(supervisor.Ports.free(), model, log_dir=stack_dir,
                             settings=stack_client.settings(stack_dir, catalogue_url)) as running:
         yield running

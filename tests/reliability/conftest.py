@@ -32,7 +32,7 @@ def start_stack(model: Path, catalogue_url: str, tmp_path_factory: pytest.TempPa
         directory = tmp_path_factory.mktemp("stack")
         catalogue = directory / "catalogue.sqlite"
         shutil.copyfile(catalogue_url.removeprefix("sqlite:///"), catalogue)
-        stack = supervisor.start(stack_client.free_ports(), model_path, log_dir=directory, with_web=False,
+        stack = supervisor.start(supervisor.Ports.free(), model_path, log_dir=directory, with_web=False,
                                  settings={**stack_client.settings(directory, f"sqlite:///{catalogue}"), **settings})
         started.append(stack)
         return Running(stack, directory)

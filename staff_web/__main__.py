@@ -1,0 +1,3 @@
+from staff_web.app import main
+
+main()

@@ -1,0 +1,160 @@
+"""The staff page: a form and a printable list, rendered on the server (no JavaScript needed).
+
+The form sends the same query parameters as `GET /services`, and the list is
+made from the same HSDS objects the API returns, so page and API cannot
+disagree. Every value is escaped by Jinja2's autoescaping.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from multidict import MultiDictProxy
+
+from services_catalog.lookup import BadFilter, UnknownPlace
+from services_catalog.opening_hours import WEEKDAYS
+from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType, column_name
+from staff_web.catalogue import Found, Lookup
+from staff_web.api import search
+from staff_web.params import PLACE_PARAMETERS, Paging
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+# The form's checkboxes for what matters; the rest of the API's filters work in the URL too.
+PAGE_PROPERTIES = (Property.DROP_IN, Property.ANONYMOUS, Property.FOR_RELATIVES, Property.RIGHT_TO_CHOOSE)
+# Properties worth showing on a card, with the access ones first.
+CARD_PROPERTIES = (Property.DROP_IN, Property.REFERRAL_REQUIRED, Property.ANONYMOUS, Property.FREE,
+                   Property.FOR_RELATIVES, Property.ACCEPTS_LAR, Property.SOBRIETY_REQUIRED, Property.RIGHT_TO_CHOOSE)
+WEEKDAYS_NB = dict(zip(WEEKDAYS, ("man", "tir", "ons", "tor", "fre", "lør", "søn")))
+PLACE_LABEL = "Kommune, sted eller postnummer"
+FIELD_LABELS = {"place": PLACE_LABEL, "kommune": PLACE_LABEL, "postcode": PLACE_LABEL, "age": "Alder", "type": "Type tjeneste"}
+
+
+async def lookup_page(request: web.Request) -> web.Response:
+    query = request.rel_url.query
+    context: dict[str, Any] = {
+        "form": _form(query),
+        "types": [(t.value, t.label_nb) for t in ServiceType],
+        "properties": [(column_name(p), p.label_nb) for p in PAGE_PROPERTIES],
+    }
+    status = 200
+    if any(value.strip() for value in query.values()):
+        try:
+            filters, paging, lookup = await search(request)
+            context["results"] = _results(lookup, paging, query, set(filters.types) | set(filters.properties))
+        except BadFilter as error:
+            status, context["error"] = 400, _error(error, query)
+    html = TEMPLATES.get_template("lookup.html").render(**context)
+    return web.Response(text=html, content_type="text/html", status=status)
+
+
+def _form(query: MultiDictProxy[str]) -> dict[str, Any]:
+    """What was asked, to fill the form in again."""
+    return {
+        "place": next((query[name] for name in PLACE_PARAMETERS if query.get(name, "").strip()), ""),
+        "types": set(query.getall("type", [])),
+        "checked": {name for name, value in query.items() if value == "true"},
+        "age": query.get("age", ""),
+    }
+
+
+def _results(lookup: Lookup, paging: Paging, query: MultiDictProxy[str], wanted: set[str]) -> dict[str, Any]:
+    pages = paging.pages(lookup.total)
+    return {
+        "cards": [_card(found, wanted, lookup.moment) for found in lookup.found],
+        "total": lookup.total,
+        "fallback": lookup.fallback,
+        "kommune": lookup.kommune,
+        "moment": f"{lookup.moment:%d.%m.%Y %H:%M}",
+        "page": paging.page,
+        "pages": pages,
+        "previous": _with(query, page=paging.page - 1) if paging.page > 1 else None,
+        "next": _with(query, page=paging.page + 1) if paging.page < pages else None,
+    }
+
+
+def _card(found: Found, wanted: set[str], moment: datetime) -> dict[str, Any]:
+    """What staff need on paper, read from the HSDS object the API returns."""
+    service, match = found.service, found.match
+    terms = [(a["taxonomy_term"], a.get("value")) for a in service.get("attributes", [])]
+    types = [term for term, _ in terms if term["taxonomy"] == SERVICE_TYPE_TAXONOMY]
+    properties = {term["code"]: value for term, value in terms if term["taxonomy"] == PROPERTY_TAXONOMY}
+    organisation = (service.get("organization") or {}).get("name")
+    return {
+        "id": service["id"],
+        "name": service["name"],
+        "organisation": organisation if organisation and organisation not in service["name"] else None,
+        "description": service.get("description"),
+        "types": [(term["name"], term["code"] in wanted) for term in types],
+        "properties": [(p.label_nb, column_name(p) in wanted)
+                       for p in CARD_PROPERTIES if properties.get(p.value) == "true"],
+        "drop_in": properties.get(Property.DROP_IN.value) == "true",
+        "referral": properties.get(Property.REFERRAL_REQUIRED.value) == "true",
+        "application_process": service.get("application_process"),
+        "open_now": match["open_now"],
+        "opening": _opening(match["opening"], moment),
+        "hours": [_hours(rule) for rule in service.get("schedules", [])],
+        "distance": _distance(match),
+        "phones": [(p["number"], p["number"].replace(" ", ""), p.get("description")) for p in service.get("phones", [])],
+        "url": service.get("url") if str(service.get("url", "")).startswith(("https://", "http://")) else None,
+        "addresses": [_address(sal["location"]) for sal in service.get("service_at_locations", [])],
+        "source": properties.get(Property.SOURCE.value),
+        "verified": _day(service.get("assured_date")),
+        "wait_weeks": properties.get(Property.WAIT_WEEKS.value),
+    }
+
+
+def _opening(opening: dict[str, str] | None, moment: datetime) -> str | None:
+    if opening is None:
+        return None
+    start, end = datetime.fromisoformat(opening["start"]), datetime.fromisoformat(opening["end"])
+    if start <= moment:
+        return f"til {end:%H:%M}" if end.date() == moment.date() else f"til {end:%d.%m. %H:%M}"
+    return f"åpner {start:%d.%m.} kl. {start:%H:%M}"
+
+
+def _hours(rule: dict[str, Any]) -> str:
+    days = [WEEKDAYS_NB.get(day.strip().upper(), day) for day in (rule.get("byday") or "").split(",") if day.strip()]
+    when = f"{rule.get('opens_at', '')}–{rule.get('closes_at', '')}" if rule.get("opens_at") else ""
+    return " ".join(part for part in (", ".join(days) or "alle dager", when, rule.get("description") or "") if part)
+
+
+def _distance(match: dict[str, Any]) -> str | None:
+    if match["national"]:
+        return "Hele landet"
+    km = match["distance_km"]
+    if km is None:
+        return match["kommune"]
+    text = f"{km:.1f}".replace(".", ",") + " km"
+    text = f"ca. {text}" if match["approximate"] else text
+    return f"{text} ({match['kommune']})" if match["kommune"] else text
+
+
+def _address(location: dict[str, Any]) -> str:
+    address = (location.get("addresses") or [{}])[0]
+    postal = " ".join(part for part in (address.get("postal_code"), address.get("city")) if part)
+    return ", ".join(part for part in (location.get("name"), address.get("address_1"), postal) if part)
+
+
+def _day(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%d.%m.%Y") if iso else "ukjent"
+
+
+def _error(error: BadFilter, query: MultiDictProxy[str]) -> dict[str, Any]:
+    """Norwegian for an unknown place, the mistake the form invites; the API's own words otherwise."""
+    if isinstance(error, UnknownPlace):
+        found = {"message": f"Fant ingen kommune, sted eller postnummer som heter «{error.text}»."}
+        if error.suggestion:
+            found.update(suggestion=error.suggestion, link=_with(query, **{error.field: error.suggestion}))
+        return found
+    return {"message": f"{FIELD_LABELS.get(error.field, error.field)}: {error.reason}"}
+
+
+def _with(query: MultiDictProxy[str], **changes: Any) -> str:
+    """This page's URL with some parameters changed (for 'next page' and suggestions)."""
+    pairs = [(k, v) for k, v in query.items() if k not in changes] + [(k, str(v)) for k, v in changes.items()]
+    return "?" + urlencode(pairs)

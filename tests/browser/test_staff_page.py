@@ -1,0 +1,87 @@
+"""The staff page in a real browser: type a kommune, tick a type, search, read the list, print it."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import Iterator
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def staff_url(catalogue_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`python -m staff_web` as its own process, as `veiviser run` starts it."""
+    copy = tmp_path_factory.mktemp("staff") / "catalogue.sqlite"
+    shutil.copy(catalogue_url.removeprefix("sqlite:///"), copy)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "staff_web", "--port", str(port), "--url", f"sqlite:///{copy}"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"staff_web exited with {server.returncode}")
+        try:
+            urllib.request.urlopen(url + "/openapi.json", timeout=2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"staff_web did not answer on {url}")
+
+
+def test_staff_find_lar_in_bergen_and_print_the_list(page, staff_url):
+    page.goto(staff_url)
+    page.get_by_label("Kommune, sted eller postnummer").fill("Bergen")
+    page.get_by_role("group", name="Type tjeneste").get_by_label("LAR (legemiddelassistert rehabilitering)").check()
+    page.get_by_role("button", name="Søk").click()
+    page.wait_for_url("**/?place=Bergen*type=lar*")
+
+    heading = page.get_by_role("heading", level=2)
+    assert "for Bergen" in heading.inner_text()
+    cards = page.locator("li.card")
+    assert cards.count() >= 1
+    first = cards.first
+    assert "LAR" in first.locator(".tag.wanted").inner_text()
+    assert "sist kontrollert" in first.locator(".source").inner_text()
+    # The form remembers what was asked.
+    assert page.get_by_label("Kommune, sted eller postnummer").input_value() == "Bergen"
+    assert page.get_by_role("group", name="Type tjeneste").get_by_label("LAR (legemiddelassistert rehabilitering)").is_checked()
+
+    page.emulate_media(media="print")
+    assert page.locator("form.lookup").is_hidden()
+    assert first.is_visible() and heading.is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator("form.lookup").is_visible()
+
+
+def test_an_unknown_place_offers_the_right_one(page, staff_url):
+    page.goto(staff_url)
+    page.get_by_label("Kommune, sted eller postnummer").fill("Trmoso")
+    page.get_by_role("button", name="Søk").click()
+    alert = page.get_by_role("alert")
+    assert "Trmoso" in alert.inner_text()
+    alert.get_by_role("link", name="Tromsø").click()
+    assert "for Tromsø" in page.get_by_role("heading", level=2).inner_text()

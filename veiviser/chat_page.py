@@ -1,4 +1,9 @@
-"""Serve the local chat page (web/chat/) and tell it where the Rasa server is."""
+"""Serve the local chat page (web/chat/) and tell it where the Rasa server is.
+
+config.js also carries the safety net from the domain, so that the page
+shows 113 and the helplines even when the Rasa server itself cannot be
+reached (the web channel covers every other failure).
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,6 +11,7 @@ import json
 
 from aiohttp import web
 
+from bot.safety_net import safety_net_text
 from veiviser.supervisor import ROOT
 
 PAGE_DIR = ROOT / "web" / "chat"
@@ -16,7 +22,9 @@ def make_app(rasa_port: int) -> web.Application:
         return web.FileResponse(PAGE_DIR / "index.html")
 
     async def config(_request: web.Request) -> web.Response:
-        body = f"window.VEIVISER = {json.dumps({'rasaPort': rasa_port})};"
+        safety_net = {language: safety_net_text(language) for language in ("nb", "en")}
+        settings = {"rasaPort": rasa_port, "safetyNet": safety_net}
+        body = f"window.VEIVISER = {json.dumps(settings, ensure_ascii=False)};"
         return web.Response(text=body, content_type="application/javascript")
 
     async def health(_request: web.Request) -> web.Response:

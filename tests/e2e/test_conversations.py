@@ -1,11 +1,13 @@
 """Conversations with the real stack on free loopback ports, through the web channel."""
 from __future__ import annotations
 
+import json
 import urllib.request
 import uuid
 
 import pytest
 
+from bot.safety_net import safety_net_text
 from tests.stack_client import exchange, say
 
 pytestmark = pytest.mark.e2e
@@ -92,4 +94,6 @@ def test_chat_page_is_served(stack):
     with urllib.request.urlopen(stack.web_url, timeout=10) as response:
         assert "Veiviser" in response.read().decode()
     with urllib.request.urlopen(f"{stack.web_url}/config.js", timeout=10) as response:
-        assert str(stack.ports.rasa) in response.read().decode()
+        config = response.read().decode()
+    assert str(stack.ports.rasa) in config
+    assert json.dumps(safety_net_text("nb"), ensure_ascii=False) in config  # shown when Rasa cannot be reached

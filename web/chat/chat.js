@@ -48,8 +48,7 @@
         }
       });
     }).catch(function () {
-      show("bot", "Beklager, jeg får ikke kontakt nå. Ved overdose eller fare for liv: ring 113. " +
-        "RUSinfo: 915 08588 (hverdager 11–18).");
+      show("bot", window.VEIVISER.safetyNet.nb);  // the Rasa server cannot be reached at all
     });
   }
 

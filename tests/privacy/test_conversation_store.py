@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import timedelta
+from typing import Iterator
 
 import pytest
 from rasa.core.tracker_store import (
@@ -32,7 +33,7 @@ def conversation(sender: str, *session_starts_hours_ago: float, last_hours_ago: 
 
 
 @pytest.fixture
-def sql_store(empty_database_url: str) -> SQLTrackerStore:
+def sql_store(empty_database_url: str) -> Iterator[SQLTrackerStore]:
     store = SQLTrackerStore(Domain.empty(), host=empty_database_url)
     yield store
     store.engine.dispose()

@@ -14,12 +14,12 @@ TRAINING_INPUTS := config.yml $(wildcard bot/domain/*.yml) bot/crisis_patterns.y
 CATALOGUE_INPUTS := $(wildcard services_catalog/*.py services_catalog/migrations/versions/*.py \
 	services_catalog/data/catalogue/*.json)
 
-.PHONY: run test install model catalogue clean
+.PHONY: run test install model catalogue clean chromium
 
 run: install $(CATALOGUE) $(MODEL)
 	$(BIN)/veiviser run
 
-test: install $(CATALOGUE) $(MODEL)
+test: install chromium $(CATALOGUE) $(MODEL)
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
@@ -44,6 +44,10 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	$(BIN)/rasa train --config config.yml --domain bot/domain --data data \
 	  --out models --fixed-model-name veiviser
 	@touch $@
+
+# The browser tests drive Debian's Chromium (Playwright may not download one here).
+chromium:
+	@[ -x /usr/bin/chromium ] || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 clean:
 	rm -rf models var .rasa results

@@ -2,11 +2,16 @@
 
 Only data and symbols are made here; the words are in the domain files
 (the card itself, and the utter_phrase_* pieces it is built from).
+Channels that draw cards (the web widget) also get the card as data, with
+the phone numbers and the point for a call link and a map link.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Iterable
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.phrasing import phrase
 from services_catalog.opening_hours import current_or_next_opening
@@ -14,6 +19,11 @@ from services_catalog.search import Match
 from services_catalog.taxonomy import Property, ServiceType, column_name
 
 MISSING = "–"
+# Input channels whose clients draw a card from its data. Any other channel would get
+# Rasa's default for custom messages, the JSON as text (a blob in an SMS), so they get
+# the card's text alone.
+CHANNELS_THAT_DRAW_CARDS = frozenset({"rest", "web"})
+CARD_PAYLOAD_TYPE = "service_card"
 
 
 def card_values(
@@ -33,6 +43,55 @@ def card_values(
         "where": _where(match, domain, language),
         "verified": day_month_year(service.assured_date),
     }
+
+
+def utter_card(
+    dispatcher: CollectingDispatcher, tracker: Tracker, match: Match, values: dict[str, str], language: str
+) -> None:
+    """The card as text (every channel), and as data where the channel draws cards."""
+    drawn = tracker.get_latest_input_channel() in CHANNELS_THAT_DRAW_CARDS
+    payload = card_payload(match, values, language) if drawn else None
+    dispatcher.utter_message(response="utter_service_card", json_message=payload, **values)
+
+
+def card_payload(match: Match, values: dict[str, str], language: str) -> dict[str, Any]:
+    """The card's facts for a client to lay out; None where the text says "–".
+
+    `point.exact` is False when the point is the kommune's centre (the address is
+    not verified): a client must then show the area, never a pin.
+    """
+    service = match.service
+    known = {key: (None if value == MISSING else value) for key, value in values.items()}
+    point = None
+    if match.point and not match.national:
+        point = {"lat": match.point[0], "lon": match.point[1], "exact": not match.approximate}
+    return {
+        "type": CARD_PAYLOAD_TYPE,
+        "language": language,
+        "id": service.id,
+        "name": known["name"],
+        "summary": known["summary"],
+        "why": known["why"],
+        "access": known["access"],
+        "hours": known["hours"],
+        "open_now": match.open_now,
+        "phones": [p.number for p in service.phones],
+        "website": service.url or (service.organization.website if service.organization else None),
+        "address": None if match.approximate else _address(match),
+        "where": known["where"],
+        "point": point,
+        "verified": service.assured_date.isoformat() if service.assured_date else None,
+    }
+
+
+def _address(match: Match) -> str | None:
+    """The street address at the matched point (a service may have several locations)."""
+    for link in match.service.service_at_locations:
+        location = link.location
+        if match.point == (location.latitude, location.longitude) and location.address_1:
+            town = " ".join(part for part in (location.postal_code, location.city) if part)
+            return ", ".join(part for part in (location.address_1, town) if part)
+    return None
 
 
 def day_month_year(day: date | None) -> str:

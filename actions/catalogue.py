@@ -3,16 +3,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
+from typing import Any
+
+from rasa_sdk import Tracker
 
 from actions.needs import UNSAID
 from services_catalog.db import open_session
 from services_catalog.geocoding import resolve_place
-from services_catalog.geography import Gazetteer, Place
 from services_catalog import search_index
+from services_catalog.geography import Gazetteer, Kommune, Place
 from services_catalog.search import Query, Result, find_services
 
 log = logging.getLogger(__name__)
+# The slot that holds a position the user shared ("use my location" in the web chat):
+# {"lat": .., "lon": .., "kommune": number}; the location slot then holds the kommune's name.
+POSITION_SLOT = "position"
 
 
 async def search(query: Query) -> Result:
@@ -27,6 +34,38 @@ async def place_named(said: str | None) -> Place | None:
     if not said or said == UNSAID:
         return None
     return await asyncio.to_thread(resolve_place, said)
+
+
+async def place_of(tracker: Tracker) -> Place | None:
+    """Where to search: the shared position while the location is still its kommune, else the named place."""
+    said = tracker.get_slot("location")
+    position = tracker.get_slot(POSITION_SLOT)
+    if position:
+        kommune = Gazetteer.load().kommune(position["kommune"])
+        if kommune is not None and kommune.name == said:
+            return Place(name=kommune.name, kind="position", kommune=kommune, lat=position["lat"], lon=position["lon"])
+    return await place_named(said)
+
+
+def shared_position(tracker: Tracker) -> tuple[float, float] | None:
+    """The latitude and longitude entities of the latest message, when both are sane numbers."""
+    values = [next(tracker.get_latest_entity_values(name), None) for name in ("latitude", "longitude")]
+    try:
+        lat, lon = (float(v) for v in values)
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
+async def kommune_at(lat: float, lon: float) -> Kommune | None:
+    """In a thread: the kommune polygons load on first use."""
+    return await asyncio.to_thread(Gazetteer.load().kommune_at, lat, lon)
+
+
+def position_slots(lat: float, lon: float, kommune: Kommune) -> dict[str, Any]:
+    return {"location": kommune.name, POSITION_SLOT: {"lat": lat, "lon": lon, "kommune": kommune.number}}
 
 
 def _search(query: Query) -> Result:

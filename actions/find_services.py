@@ -14,8 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.cards import card_values
-from actions.catalogue import place_named, search
+from actions.cards import card_values, utter_card
+from actions.catalogue import place_of, search
 from actions.needs import GENERAL_NEED, UNSAID, priority_filters, types_for, wanted_properties
 from actions.phrasing import language_of
 from bot.cues import ADULT_AGE
@@ -37,7 +37,7 @@ class ActionFindServices(Action):
         when = now()
         query = _query(tracker, when)
         said = tracker.get_slot("location")
-        place = await place_named(said)
+        place = await place_of(tracker)
         if said and said != UNSAID and place is None:
             dispatcher.utter_message(response="utter_place_unknown", location=said)
             return []
@@ -52,9 +52,9 @@ class ActionFindServices(Action):
         if tracker.get_slot("for_whom") == "relative":
             dispatcher.utter_message(response="utter_relative_support")
         wanted = {t.value for t in query.types} | {p.value for p in wanted_properties(_priorities(tracker))}
+        language = language_of(tracker)
         for match in result.matches:
-            values = card_values(match, domain, language_of(tracker), wanted, when)
-            dispatcher.utter_message(response="utter_service_card", **values)
+            utter_card(dispatcher, tracker, match, card_values(match, domain, language, wanted, when), language)
         dispatcher.utter_message(response="utter_national_helpline")
         dispatcher.utter_message(response="utter_refine")
         return []

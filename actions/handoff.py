@@ -11,8 +11,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.cards import card_values
-from actions.catalogue import place_named, search
+from actions.cards import card_values, utter_card
+from actions.catalogue import place_of, search
 from actions.phrasing import language_of
 from services_catalog.opening_hours import now
 from services_catalog.search import Query
@@ -26,7 +26,7 @@ class ActionLocalService(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        place = await place_named(tracker.get_slot("location"))
+        place = await place_of(tracker)
         if place is None:
             return []
         wanted = frozenset({ServiceType.KOMMUNAL_RUSTJENESTE})
@@ -36,6 +36,7 @@ class ActionLocalService(Action):
         local = [m for m in result.matches if m.local]
         if local:
             dispatcher.utter_message(response="utter_local_service", place=place.kommune.name)
-            values = card_values(local[0], domain, language_of(tracker), {t.value for t in wanted}, now())
-            dispatcher.utter_message(response="utter_service_card", **values)
+            language = language_of(tracker)
+            values = card_values(local[0], domain, language, {t.value for t in wanted}, now())
+            utter_card(dispatcher, tracker, local[0], values, language)
         return []

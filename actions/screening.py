@@ -2,7 +2,8 @@
 
 The questions themselves (utter_ask_<slot>) and their buttons are in the
 domain. The need has no entity of its own: it is read from the intent, and a
-vague "I need help" must not overwrite a specific "detox" said earlier.
+vague "I need help" must not overwrite a specific "detox" said earlier. A
+position shared from the web chat answers where.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.catalogue import place_named
+from actions.catalogue import POSITION_SLOT, kommune_at, place_named, position_slots, shared_position
 from actions.needs import GENERAL_NEED, GENERAL_NEEDS, NEEDS, UNSAID, uses_opioids
 
 
@@ -35,6 +36,19 @@ class ValidateScreeningForm(FormValidationAction):
         if intent == "deny" and asked:
             return {"need": GENERAL_NEED}
         return {}
+
+    async def extract_location(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A shared position ("use my location" in the web chat) answers where: its kommune, and the point."""
+        point = shared_position(tracker)
+        if point is None:
+            return {}
+        kommune = await kommune_at(*point)
+        if kommune is None:
+            dispatcher.utter_message(response="utter_position_outside_norway")
+            return {POSITION_SLOT: None}  # a slot set, so the form asks again instead of being rejected
+        return position_slots(*point, kommune)
 
     async def validate_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -43,6 +43,16 @@ def _patterns() -> tuple[dict[str, re.Pattern[str]], dict[str, re.Pattern[str]],
     return for_whom, priority, [re.compile(p) for p in spec["age"]]
 
 
+@lru_cache(maxsize=1)
+def _relation_person() -> re.Pattern[str]:
+    return re.compile(_spec()["relation_person"])
+
+
+def names_a_person(relation: str) -> bool:
+    """Whether a span the model tagged as a relation names someone ("sønnen min"), not a thing."""
+    return bool(_relation_person().search(normalise(relation)))
+
+
 def read_cues(text: str, names_a_relation: bool = False) -> Cues:
     normalised = normalise(text)
     for_whom_patterns, priority_patterns, age_patterns = _patterns()

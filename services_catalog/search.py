@@ -9,7 +9,7 @@ The chat action and the staff CLI both ask through this one call:
           referral_required=None, free=None, sobriety_required=None, accepts_lar=None,
           age=None, language=None, include_national=True, limit=3, sort=Sort.DISTANCE)
     Result(matches: tuple[Match, ...], fallback: bool, kommune: Kommune | None)
-    Match(service, distance_km, approximate, local, national, kommune_name, open_now)
+    Match(service, distance_km, approximate, local, national, kommune_name, open_now, point)
 
 What the answer means:
 
@@ -135,6 +135,8 @@ class Match:
     national: bool
     kommune_name: str | None
     open_now: bool | None
+    # The (lat, lon) the distance was measured to: an address, or a kommune centre when approximate.
+    point: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -384,7 +386,8 @@ def _match(
     nearest = min(points, key=lambda p: (_haversine(origin, (p.latitude, p.longitude)), p.id))
     distance = great_circle(origin, (nearest.latitude, nearest.longitude), radius=EARTH_KM).km
     name = _kommune_name(gazetteer, nearest.kommune_number)
-    return Match(service, distance, nearest.approximate, bool(in_kommune), national, name, open_now)
+    return Match(service, distance, nearest.approximate, bool(in_kommune), national, name, open_now,
+                 (nearest.latitude, nearest.longitude))
 
 
 def _kommune_name(gazetteer: Gazetteer, number: str | None) -> str | None:

@@ -1,31 +1,25 @@
-"""Serve the local chat page (web/chat/) and tell it where the Rasa server is.
-
-config.js also carries the safety net from the domain, so that the page
-shows 113 and the helplines even when the Rasa server itself cannot be
-reached (the web channel covers every other failure).
-"""
+"""Serve the web chat widget (web/widget/) and a page that embeds it with one script tag."""
 from __future__ import annotations
 
 import argparse
-import json
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.safety_net import safety_net_text
 from veiviser.supervisor import ROOT
 
-PAGE_DIR = ROOT / "web" / "chat"
+WIDGET_DIR = ROOT / "web" / "widget"
 
 
 def make_app(rasa_port: int) -> web.Application:
-    async def index(_request: web.Request) -> web.FileResponse:
-        return web.FileResponse(PAGE_DIR / "index.html")
+    page = (WIDGET_DIR / "index.html").read_text(encoding="utf-8")
 
-    async def config(_request: web.Request) -> web.Response:
-        safety_net = {language: safety_net_text(language) for language in ("nb", "en")}
-        settings = {"rasaPort": rasa_port, "safetyNet": safety_net}
-        body = f"window.VEIVISER = {json.dumps(settings, ensure_ascii=False)};"
-        return web.Response(text=body, content_type="application/javascript")
+    async def index(request: web.Request) -> web.Response:
+        """The demo page, pointed at the Rasa server on the host the browser used to reach us."""
+        host = urlsplit(f"//{request.host}").hostname or "127.0.0.1"
+        host = f"[{host}]" if ":" in host else host  # IPv6
+        rasa_url = f"{request.scheme}://{host}:{rasa_port}"
+        return web.Response(text=page.replace("{rasa_url}", rasa_url), content_type="text/html")
 
     async def health(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -33,8 +27,7 @@ def make_app(rasa_port: int) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
-    app.router.add_get("/config.js", config)
-    app.router.add_static("/static/", PAGE_DIR)
+    app.router.add_static("/widget/", WIDGET_DIR)
     return app
 
 

@@ -7,6 +7,7 @@ is what a person runs. The reliability tests stop single processes
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import signal
 import socket
@@ -92,8 +93,15 @@ def _wait_until_up(url: str, process: subprocess.Popen, name: str) -> None:
     raise TimeoutError(f"{name} did not answer on {url} within {START_TIMEOUT_S} s")
 
 
+def _unset_credential_variables(env: dict[str, str]) -> dict[str, str]:
+    """Rasa refuses to start on a ${VAR} in credentials.yml that is not set; empty turns that channel off."""
+    names = re.findall(r"\$\{(\w+)\}", (ROOT / "credentials.yml").read_text(encoding="utf-8"))
+    return {name: "" for name in names if name not in env}
+
+
 def _environment(ports: Ports, settings: Mapping[str, str]) -> dict[str, str]:
     env = {**os.environ, **settings}
+    env.update(_unset_credential_variables(env))
     env["VEIVISER_ACTION_URL"] = f"http://127.0.0.1:{ports.actions}/webhook"
     env.setdefault("VEIVISER_CATALOG_URL", f"sqlite:///{ROOT / 'var' / 'catalogue.sqlite'}")
     env.setdefault(retention.TRACKER_URL_SETTING, retention.tracker_url())

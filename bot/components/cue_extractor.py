@@ -15,7 +15,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.cues import read_cues
+from bot.cues import names_a_person, read_cues
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -32,7 +32,7 @@ class CueExtractor(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            entities = message.get(ENTITIES) or []
+            entities = [e for e in message.get(ENTITIES) or [] if not _false_relation(e)]
             names_a_relation = any(e.get("entity") == "relation" for e in entities)
             cues = read_cues(message.get(TEXT) or "", names_a_relation)
             found = [("for_whom", cues.for_whom), ("age", cues.age), ("language", cues.language)]
@@ -40,6 +40,11 @@ class CueExtractor(GraphComponent):
             entities = entities + [_entity(name, value) for name, value in found if value is not None]
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
+
+
+def _false_relation(entity: dict[str, Any]) -> bool:
+    """A relation that names no person ("rusen min") must not make the writer a relative."""
+    return entity.get("entity") == "relation" and not names_a_person(str(entity.get("value") or ""))
 
 
 def _entity(name: str, value: object) -> dict[str, Any]:

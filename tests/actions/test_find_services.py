@@ -108,3 +108,55 @@ def test_card_values_fill_every_placeholder_of_the_card_response(catalogue, doma
     values = card_values(match, domain, "nb", {"hjelpetelefon"}, datetime(2026, 11, 23, 12, tzinfo=OSLO))
     for variant in domain["responses"]["utter_service_card"]:
         assert set(re.findall(r"{(\w+)}", variant["text"])) == set(values)
+
+
+def from_channel(tracker, channel: str | None):
+    """The tracker as it is after a message that came in through `channel`."""
+    tracker.events.append({"event": "user", "input_channel": channel})
+    return tracker
+
+
+@pytest.mark.parametrize("channel", ["rest", "web"])
+async def test_channels_that_draw_cards_get_each_card_as_data(catalogue, dispatcher, tracker_for, domain, channel):
+    tracker = from_channel(tracker_for("inform_location", location="Bergen", need="seek_help_relative",
+                                       for_whom="relative"), channel)
+    await ACTION.run(dispatcher, tracker, domain)
+    found = cards(dispatcher)
+    assert found
+    for card in found:
+        data = card["custom"]
+        assert data["type"] == "service_card" and data["language"] == "nb"
+        assert data["name"] == card["name"] and data["hours"] == card["hours"]
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", data["verified"])
+        assert all(number.replace(" ", "") in card["contact"].replace(" ", "") for number in data["phones"])
+        if card["where"].startswith("Norge"):
+            assert data["point"] is None  # a helpline has no place to show on a map
+        else:
+            # The shipped catalogue has no verified addresses: the point is Bergen's centre, marked so.
+            assert data["point"]["exact"] is False and data["address"] is None
+            assert abs(data["point"]["lat"] - 60.39) < 0.1 and abs(data["point"]["lon"] - 5.32) < 0.1
+
+
+@pytest.mark.parametrize("channel", ["sms", None])
+async def test_other_channels_get_the_card_as_text_only(catalogue, dispatcher, tracker_for, domain, channel):
+    """Rasa's default for data a channel cannot draw is to send it as JSON text: never in an SMS."""
+    tracker = from_channel(tracker_for("inform_location", location="Bergen", need="seek_help_self"), channel)
+    await ACTION.run(dispatcher, tracker, domain)
+    assert cards(dispatcher) and all(not card["custom"] for card in cards(dispatcher))
+
+
+NESTTUN = {"lat": 60.32, "lon": 5.35, "kommune": "4601"}
+
+
+async def test_a_shared_position_is_searched_from_the_point(catalogue, dispatcher, tracker_for, domain):
+    tracker = tracker_for("inform_location", location="Bergen", need="seek_help_self", position=NESTTUN)
+    await ACTION.run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["place"] == "Bergen"
+    local = [card["where"] for card in cards(dispatcher) if card["where"].startswith("Bergen")]
+    assert local and all(re.fullmatch(r"Bergen, ≈ [\d.]+ km", where) for where in local), local
+
+
+async def test_a_position_is_dropped_once_another_place_is_named(catalogue, dispatcher, tracker_for, domain):
+    tracker = tracker_for("inform_location", location="Oslo", need="seek_help_self", position=NESTTUN)
+    await ACTION.run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["place"] == "Oslo"

@@ -50,3 +50,34 @@ def test_relatives_always_get_support_for_themselves_and_opioids_add_substitutio
     assert ServiceType.PARORENDE in types_for("ask_detox", None, "relative")
     assert ServiceType.LAR in types_for("seek_help_self", "heroin", "self")
     assert ServiceType.LAR not in types_for("ask_housing", "heroin", "self")
+
+
+def coordinates(lat, lon) -> list[dict]:
+    return [{"entity": "latitude", "value": lat}, {"entity": "longitude", "value": lon}]
+
+
+async def test_a_shared_position_fills_the_place_with_its_kommune(dispatcher, tracker_for):
+    tracker = tracker_for("inform_location", entities=coordinates(60.3913, 5.3221))
+    assert await FORM.extract_location(dispatcher, tracker, {}) == {
+        "location": "Bergen", "position": {"lat": 60.3913, "lon": 5.3221, "kommune": "4601"}}
+    assert dispatcher.messages == []
+
+
+async def test_a_position_outside_norway_is_said_and_the_place_asked_again(dispatcher, tracker_for):
+    tracker = tracker_for("inform_location", entities=coordinates(48.8566, 2.3522))  # Paris
+    assert await FORM.extract_location(dispatcher, tracker, {}) == {"position": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_position_outside_norway"]
+
+
+@pytest.mark.parametrize("entities", [
+    [],
+    [{"entity": "latitude", "value": 60.39}],
+    coordinates("north", 5.32),
+    coordinates(91, 5.32),
+    coordinates(float("nan"), 5.32),
+    [{"entity": "location", "value": "Bergen"}],
+])
+async def test_no_or_broken_coordinates_fill_nothing(dispatcher, tracker_for, entities):
+    tracker = tracker_for("inform_location", entities=entities)
+    assert await FORM.extract_location(dispatcher, tracker, {}) == {}
+    assert dispatcher.messages == []

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cues import read_cues
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.cue_extractor import CueExtractor
+from bot.cues import names_a_person, read_cues
 
 
 @pytest.mark.parametrize(
@@ -24,6 +28,25 @@ from bot.cues import read_cues
 )
 def test_for_whom(text, who):
     assert read_cues(text).for_whom == who
+
+
+@pytest.mark.parametrize("span", ["sønnen min", "dattera mi", "my friend", "stesønnen min", "kjæresten min", "mora mi",
+                                  "foreldrene mine", "ungen min", "lillebror", "barnebarnet mitt"])
+def test_a_relation_span_that_names_a_person_counts(span):
+    assert names_a_person(span)
+
+
+@pytest.mark.parametrize("span", ["rusen min", "rusproblemet mitt", "min", "my drug use", "pillene mine"])
+def test_a_relation_span_that_names_no_person_is_dropped(span):
+    assert not names_a_person(span)
+
+
+def test_the_extractor_drops_a_relation_that_names_no_person():
+    message = Message(data={TEXT: "jeg trenger hjelp med rusen min",
+                            ENTITIES: [{"entity": "relation", "value": "rusen min", "start": 24, "end": 33}]})
+    [parsed] = CueExtractor().process([message])
+    entities = {e["entity"]: e["value"] for e in parsed.get(ENTITIES)}
+    assert "relation" not in entities and entities["for_whom"] == "self"
 
 
 def test_a_named_relation_makes_it_about_a_relative():

@@ -44,8 +44,20 @@ def test_every_number_in_the_replies_is_in_the_catalogue(catalogue_numbers):
     assert not missing, f"numbers said by the bot but not in the catalogue: {missing}"
 
 
-def test_the_chat_page_offline_fallback_only_gives_catalogued_numbers(catalogue_numbers):
-    """The page shows these when the server cannot be reached, so they must be right too."""
-    said = phone_numbers((ROOT / "web" / "chat" / "chat.js").read_text())
-    assert "113" in said
-    assert said <= catalogue_numbers, said - catalogue_numbers
+# The widget's offline text, in each language: `offlineHelp: "..." + "..."`.
+OFFLINE_HELP = re.compile(r'offlineHelp:\s*((?:"[^"]*"\s*\+?\s*)+)')
+
+
+def widget_offline_texts() -> list[str]:
+    source = (ROOT / "web" / "widget" / "veiviser-widget.js").read_text(encoding="utf-8")
+    return ["".join(re.findall(r'"([^"]*)"', value)) for value in OFFLINE_HELP.findall(source)]
+
+
+def test_the_widget_offline_fallback_only_gives_catalogued_numbers(catalogue_numbers):
+    """The widget shows these when the server cannot be reached, so they must be right too."""
+    texts = widget_offline_texts()
+    assert len(texts) == 2, texts  # bokmål and English
+    for text in texts:
+        said = phone_numbers(text)
+        assert {"113", "116123", "22400040", "91508588"} <= said, text
+        assert said <= catalogue_numbers, said - catalogue_numbers

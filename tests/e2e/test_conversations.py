@@ -1,13 +1,11 @@
 """Conversations with the real stack on free loopback ports, through the web channel."""
 from __future__ import annotations
 
-import json
 import urllib.request
 import uuid
 
 import pytest
 
-from bot.safety_net import safety_net_text
 from tests.stack_client import exchange, say
 
 pytestmark = pytest.mark.e2e
@@ -22,6 +20,8 @@ def test_thin_slice(stack):
     assert cards, replies
     assert all("Hvor: Bergen" in card or "Hvor: Norge" in card for card in cards), cards
     assert any("915 08588" in r for r in replies), replies
+    assert not any("Som pårørende" in r for r in replies), replies  # "rusen min" is the writer's own
+
 
 
 def test_a_place_inside_a_kommune_gets_a_distance(stack):
@@ -90,10 +90,11 @@ def test_treatment_choice_is_explained_with_the_places(stack):
     assert any("ventetid" in r for r in replies[1:]), replies
 
 
-def test_chat_page_is_served(stack):
+def test_demo_page_embeds_the_widget_pointed_at_the_rasa_server(stack):
     with urllib.request.urlopen(stack.web_url, timeout=10) as response:
-        assert "Veiviser" in response.read().decode()
-    with urllib.request.urlopen(f"{stack.web_url}/config.js", timeout=10) as response:
-        config = response.read().decode()
-    assert str(stack.ports.rasa) in config
-    assert json.dumps(safety_net_text("nb"), ensure_ascii=False) in config  # shown when Rasa cannot be reached
+        page = response.read().decode()
+    assert "Veiviser" in page
+    assert f'src="/widget/veiviser-widget.js" defer data-server="{stack.rasa_url}"' in page
+    with urllib.request.urlopen(f"{stack.web_url}/widget/veiviser-widget.js", timeout=10) as response:
+        assert response.headers.get_content_type() in {"text/javascript", "application/javascript"}
+        assert "Slett samtalen" in response.read().decode()

@@ -21,6 +21,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Request, expect
 
+from tests import stack_client
 from tests.conftest import ROOT
 from veiviser import supervisor
 
@@ -35,12 +36,18 @@ UPDATE_SCREENSHOTS = os.environ.get("VEIVISER_UPDATE_SCREENSHOTS") == "1"
 
 
 @pytest.fixture(scope="module")
-def stack(model: Path, catalogue_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[supervisor.Stack]:
-    ports = supervisor.Ports.free()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VEIVISER_CATALOG_URL", catalogue_url)
-        with supervisor.running(ports, model, log_dir=tmp_path_factory.mktemp("logs")) as running:
-            yield running
+def ports() -> supervisor.Ports:
+    return supervisor.Ports.free()
+
+
+@pytest.fixture(scope="module")
+def stack(model: Path, catalogue_url: str, ports: supervisor.Ports, site: "HostSite",
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[supervisor.Stack]:
+    """The stack, with the test's host site among the origins allowed to call the bot from a browser."""
+    directory = tmp_path_factory.mktemp("stack")
+    settings = {**stack_client.settings(directory, catalogue_url), supervisor.ORIGINS_SETTING: site.url}
+    with supervisor.running(ports, model, log_dir=directory, settings=settings) as running:
+        yield running
 
 
 class Chat:
@@ -98,8 +105,8 @@ class HostSite:
 
 
 @pytest.fixture(scope="module")
-def site(stack: supervisor.Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostSite]:
-    host = HostSite(tmp_path_factory.mktemp("site"), f"{stack.web_url}/widget/veiviser-widget.js")
+def site(ports: supervisor.Ports, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostSite]:
+    host = HostSite(tmp_path_factory.mktemp("site"), f"http://127.0.0.1:{ports.web}/widget/veiviser-widget.js")
     yield host
     host.server.shutdown()
 

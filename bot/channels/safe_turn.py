@@ -29,7 +29,7 @@ from bot.safety_net import safety_net_text
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SETTING = "VEIVISER_TURN_TIMEOUT_S"
-DEFAULT_TIMEOUT_S = 20.0
+DEFAULT_TIMEOUT_S = 15.0  # below the widget's 20 s, so the channel's answer arrives first
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load.py                          # starts the stack, 1, 10 and 50 at a time
     .venv/bin/python bench/load.py --concurrency 50 --conversations 200
-    .venv/bin/python bench/load.py --url http://127.0.0.1:5005 --channel /webhooks/rest/webhook
+    .venv/bin/python bench/load.py --url http://127.0.0.1:5005 --channel /webhooks/web/webhook
     .venv/bin/python bench/load.py --json-out var/bench/load.json
 
 Why a script and not a timed test: latency depends on the machine and its
@@ -12,7 +12,8 @@ concurrent conversations on 2 cores) and can write it as JSON for
 `make bench`. Each virtual user holds one scripted conversation after
 another (SCRIPTS: the screening paths, with catalogue search), each with a
 new sender id; a turn is an error if the server does not answer 200 with
-at least one message within the timeout. Requests are bounded in count and
+at least one message within the timeout, or answers with the web channel's
+safety net (which it sends when the bot itself failed). Requests are bounded in count and
 time and go only to loopback unless --url says otherwise.
 """
 from __future__ import annotations
@@ -36,9 +37,11 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.safety_net import safety_net_text  # noqa: E402
 from veiviser import supervisor  # noqa: E402
 
 TURN_TIMEOUT_S = 60
+SAFETY_NET = {safety_net_text("nb"), safety_net_text("en")}
 # The dialogue's main paths, each ending in a catalogue search (or the rights answer).
 SCRIPTS: tuple[tuple[str, ...], ...] = (
     ("hei", "jeg trenger hjelp med rusen min", "Bergen"),
@@ -98,7 +101,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--conversations", type=int, help="per level (default: 4 per concurrent user, at least 16)")
     parser.add_argument("--url", help="a running Rasa server; default: start the stack on free loopback ports")
-    parser.add_argument("--channel", default="/webhooks/rest/webhook", help="the channel's webhook path")
+    parser.add_argument("--channel", default="/webhooks/web/webhook", help="the channel's webhook path")
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args()
     if any(n < 1 or n > 200 for n in args.concurrency):
@@ -152,6 +155,9 @@ async def conversation(client: aiohttp.ClientSession, url: str, script: tuple[st
                 body = await response.json(content_type=None)
                 if response.status != 200 or not isinstance(body, list) or not body:
                     level.errors.append(f"HTTP {response.status}, {type(body).__name__} of {len(body or [])}")
+                    return
+                if any(message.get("text") in SAFETY_NET for message in body):
+                    level.errors.append("safety net: the bot could not answer")
                     return
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             level.errors.append(type(error).__name__)

@@ -147,6 +147,8 @@ def _json_object(request: Request) -> Mapping[str, Any]:
         payload = json.loads(request.body or b"")
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise InboundRejected(400, "the body is not valid JSON") from None
+    except RecursionError:  # Python's parser recurses once per level; no gateway nests more than two
+        raise InboundRejected(400, "the body's JSON is nested too deeply") from None
     if not isinstance(payload, dict):
         raise InboundRejected(400, "the body must be a JSON object")
     return payload

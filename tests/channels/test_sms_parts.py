@@ -1,6 +1,8 @@
 """The SMS channel's small parts without a server: de-duplication, input cleaning, safety net."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -9,10 +11,12 @@ from bot.channels.sms import Turn, is_stop_word, last_bot_turn, with_safety_net
 from bot.channels.sms_dedup import InMemorySeenMessages
 from bot.channels.sms_gateways import (
     MAX_INBOUND_CHARS,
+    GenericGateway,
     InboundRejected,
     clean_text,
     gateways_from_credentials,
     normalise_phone,
+    signed_headers,
 )
 from bot.safety_net import safety_net_text
 
@@ -59,6 +63,15 @@ def test_empty_oversized_or_non_text_is_refused_with_a_reason(raw, status):
     with pytest.raises(InboundRejected) as refused:
         clean_text(raw)
     assert refused.value.status == status and refused.value.reason
+
+
+def test_a_signed_body_nested_too_deeply_is_a_400_not_a_crash():
+    """Found by tests/fuzz: the JSON parser's RecursionError became a 500."""
+    body = b"[" * 5000
+    request = SimpleNamespace(body=body, headers=signed_headers("secret", body))
+    with pytest.raises(InboundRejected) as refused:
+        GenericGateway(secret="secret", send_url="http://127.0.0.1:9/send").parse(request)
+    assert refused.value.status == 400 and "nested too deeply" in refused.value.reason
 
 
 @pytest.mark.parametrize("raw", ["+4791234567", "4791234567", "004791234567", "91234567", "+47 912 34 567"])

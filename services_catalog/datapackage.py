@@ -131,11 +131,24 @@ def _attributes(tables: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[
 
 
 def _read(path: Path) -> list[dict[str, str]]:
-    """A missing table is an empty one: a small catalogue need not have every file."""
+    """A missing table is an empty one: a small catalogue need not have every file.
+
+    Raises ValueError naming the file and line where the CSV is broken or a
+    row has no id (every table's rows are found by id), so the import can
+    report it rather than crash.
+    """
     if not path.exists():
         return []
     with open(path, encoding="utf-8", newline="") as handle:
-        return [{k: v for k, v in row.items() if v not in ("", None)} for row in csv.DictReader(handle)]
+        reader = csv.DictReader(handle)
+        try:
+            rows = [{k: v for k, v in row.items() if v not in ("", None)} for row in reader]
+        except csv.Error as error:
+            raise ValueError(f"{path.name} line {reader.line_num}: {error}") from None
+    for number, row in enumerate(rows, start=2):
+        if not isinstance(row.get("id"), str):
+            raise ValueError(f"{path.name}: row {number} has no id")
+    return rows
 
 
 def _typed(row: dict[str, str]) -> dict[str, Any]:

@@ -157,6 +157,24 @@ def test_csv_problems_name_the_csv_file_record_and_field(fresh, catalogue_url, t
 
 
 @pytest.mark.parametrize(
+    "table,content,says",
+    [
+        ("service_at_location.csv", '"id","service_id","location_id"\r\n"","x","y"\r\n', "row 2 has no id"),
+        ("addresses.csv", '"id","location_id"\r\n"a\x00","x"\r\n', "line contains NUL"),
+    ],
+)
+def test_a_broken_csv_table_is_named_not_a_crash(fresh, catalogue_url, tmp_path, table, content, says):
+    """Found by tests/fuzz: a row without an id was a KeyError, a NUL a csv.Error, and the command crashed."""
+    with session_factory(catalogue_url)() as session:
+        export_datapackage([service_to_hsds(s) for s in all_services(session)[:3]], tmp_path / "package")
+    (tmp_path / "package" / table).write_text(content, encoding="utf-8")
+    with fresh() as session, pytest.raises(ImportFailed) as failure:
+        import_files(session, [tmp_path / "package"])
+    [problem] = failure.value.problems
+    assert problem.message.startswith("unreadable") and table in problem.message and says in problem.message
+
+
+@pytest.mark.parametrize(
     "content",
     ['{"services": [', '"just text"', "[1, 2]", '[{"id": "x", "name": "y", "phones": ["not an object"]}]',
      '{"contents": [{"id": "x", "name": "y", "schedules": [{"opens_at": 7}]}]}'],

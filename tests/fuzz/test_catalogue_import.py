@@ -9,6 +9,8 @@ Either way the seeded services are exported byte for byte the same.
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 import signal
 import subprocess
@@ -21,13 +23,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from services_catalog.datapackage import TABLES, export_datapackage
 from services_catalog.db import session_factory
 from services_catalog.hsds import ImportFailed, import_records
 from services_catalog.hsds_export import service_to_hsds
 from services_catalog.models import Service
 from tests.catalog.test_hsds_export import COMPLETE
 from tests.fuzz.catalogue_state import export_checksum, row_counts, service_ids
-from tests.fuzz.hostile import hostile_body, json_values, spoiled_record, wrong_types
+from tests.fuzz.hostile import hostile_body, hostile_text, json_values, spoiled_record, wrong_types
 from veiviser import cli as veiviser_cli
 
 FUZZ = settings(max_examples=100, deadline=None,
@@ -97,6 +100,15 @@ def _assert_stored_as_sent(url: str, batch: list[dict[str, Any]]) -> None:
                 assert stored.get(name) == record.get(name), (name, stored.get(name), record.get(name))
 
 
+def _import_command(url: str, path: Path) -> int:
+    """`veiviser catalog import PATH`, in this process."""
+    sigpipe = signal.getsignal(signal.SIGPIPE)
+    try:
+        return veiviser_cli.main(["catalog", "--url", url, "import", "--no-progress", str(path)])
+    finally:
+        signal.signal(signal.SIGPIPE, sigpipe)  # the command resets it, for shell pipes; pytest keeps its own
+
+
 FILE_FUZZ = settings(max_examples=30, deadline=None,
                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -108,12 +120,44 @@ def test_the_import_command_refuses_a_garbage_file_with_exit_code_1(seeded, tall
     counts = row_counts(url)
     path = tmp_path_factory.mktemp("garbage") / "catalogue.json"
     path.write_bytes(content)
-    sigpipe = signal.getsignal(signal.SIGPIPE)
-    try:
-        code = veiviser_cli.main(["catalog", "--url", url, "import", "--no-progress", str(path)])
-    finally:
-        signal.signal(signal.SIGPIPE, sigpipe)  # the command resets it, for shell pipes; pytest keeps its own
+    code = _import_command(url, path)
     tally("catalog import command (file)", code)
+    assert code in (0, 1)
+    if code == 1:
+        assert row_counts(url) == counts
+    assert export_checksum(url, SEED_IDS) == checksum
+
+
+def _datapackage(url: str, directory: Path) -> Path:
+    """The seeds as a CSV datapackage, as spreadsheet people keep a catalogue (with ids of their own)."""
+    with session_factory(url)() as session:
+        exported = [service_to_hsds(session.get(Service, i)) for i in SEED_IDS]
+    export_datapackage([with_prefixed_ids(service, "csv-") for service in exported], directory)
+    return directory
+
+
+def _spoiled_table(original: bytes, cell: str, row: int, column: int) -> bytes:
+    rows = list(csv.reader(io.StringIO(original.decode())))
+    target = rows[min(row, len(rows) - 1)]
+    target[min(column, len(target) - 1)] = cell
+    # Written by hand: Python's csv writer refuses some of what a hostile file holds (NUL, say).
+    quoted = ("\r\n".join(",".join('"' + value.replace('"', '""') + '"' for value in line) for line in rows))
+    return quoted.encode("utf-8", "surrogatepass")
+
+
+@FILE_FUZZ
+@given(table=st.sampled_from(sorted(file for file, _ in TABLES.values())),
+       spoil=st.one_of(
+           st.tuples(hostile_text(3000), st.integers(0, 3), st.integers(0, 14)),
+           hostile_body(st.just([])).map(lambda garbage: (garbage,))))
+def test_the_import_command_refuses_a_spoiled_csv_datapackage(seeded, tally, tmp_path_factory, table, spoil):
+    url, _, checksum = seeded
+    counts = row_counts(url)
+    package = _datapackage(url, tmp_path_factory.mktemp("datapackage"))
+    path = package / table
+    path.write_bytes(spoil[0] if len(spoil) == 1 else _spoiled_table(path.read_bytes(), *spoil))
+    code = _import_command(url, package)
+    tally("catalog import command (CSV datapackage)", code)
     assert code in (0, 1)
     if code == 1:
         assert row_counts(url) == counts

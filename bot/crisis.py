@@ -32,10 +32,15 @@ def _compiled(path: Path = PATTERNS_FILE) -> dict[str, re.Pattern[str]]:
     }
 
 
+# Where a sentence or a line ends. Some patterns hold only at the end of a message ("orker ikke mer"),
+# and a person may go on after it ("orker ikke mer.\nbor i Bergen"): each sentence is also read alone.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+
+
 def detect_crisis(text: str) -> str | None:
-    """The crisis intent a message signals, overdose first, or None."""
-    normalised = normalise(text)
+    """The crisis intent a message, or any sentence or line of it, signals; overdose first; or None."""
+    parts = [normalise(text), *(normalise(part) for part in _SENTENCE_END.split(text) if part.strip())]
     for intent, pattern in _compiled().items():
-        if pattern.search(normalised):
+        if any(pattern.search(part) for part in parts):
             return intent
     return None

@@ -37,3 +37,9 @@ async def test_trained_pipeline_answers_every_crisis_as_a_crisis(agent):
         if not parsed["intent"]["name"].startswith("crisis_"):
             missed.append((text, parsed["intent"]["name"]))
     assert not missed, missed
+
+
+@pytest.mark.parametrize("text", ["orker ikke mer.\nابحث في Bergen 5003", "orker ikke mer. bor i Bergen", "vil ikke mer!\n<b>"])
+def test_a_crisis_sentence_followed_by_more_is_still_a_crisis(text):
+    """Found by tests/fuzz: patterns that hold at the end of a message missed a sentence with more after it."""
+    assert detect_crisis(text) == "crisis_suicidal"

@@ -47,7 +47,6 @@ from services_catalog.taxonomy import (
 # Below this many records an import is quick enough to need no progress bar.
 PROGRESS_FROM = 500
 STATUSES = {"active", "inactive", "defunct", "temporarily closed"}
-MAX_ID_LENGTH = 36  # the id columns (models.py)
 # Tabs and line breaks are text; other C0 controls and DEL are not.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 AREA_URI = re.compile(r"^urn:(?:ssb:(?P<scope>kommune|fylke):(?P<code>\d{2,4})|iso:country:(?P<country>[A-Z]{2}))$")
@@ -271,13 +270,10 @@ def _column_misfit(column: Column, value: Any) -> str | None:
 
 
 def _check_strings(value: Any, path: str, problem) -> None:
-    """Control characters (PostgreSQL refuses NUL) and ids longer than their columns are problems, not crashes."""
+    """Control characters (PostgreSQL refuses NUL) are problems, not crashes; lengths are _check_columns' job."""
     if isinstance(value, dict):
         for key, item in value.items():
-            name = f"{path}.{key}" if path else str(key)
-            if (key == "id" or str(key).endswith("_id")) and isinstance(item, str) and len(item) > MAX_ID_LENGTH:
-                problem(name, f"ids have at most {MAX_ID_LENGTH} characters")
-            _check_strings(item, name, problem)
+            _check_strings(item, f"{path}.{key}" if path else str(key), problem)
     elif isinstance(value, list):
         for item in value:
             _check_strings(item, path, problem)

@@ -94,6 +94,11 @@ def hostile_text(max_chars: int = HUGE_CHARS) -> st.SearchStrategy[str]:
     return st.one_of(small, mixed, huge_text(max_chars)).map(lambda text: text[:max_chars])
 
 
+def header_text(max_chars: int = 300) -> st.SearchStrategy[str]:
+    """Hostile text that can still go in an HTTP header (Latin-1, no line breaks), as http.client sends it."""
+    return hostile_text(max_chars).map(lambda text: "".join(c for c in text if " " <= c <= "~" or "\xa0" <= c <= "\xff"))
+
+
 def json_values(max_leaves: int = 8) -> st.SearchStrategy[Any]:
     """Any JSON value, strings hostile, numbers out of every range."""
     scalars = st.one_of(

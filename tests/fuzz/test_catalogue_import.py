@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import csv
 import io
-import json
 import signal
 import subprocess
 import sys
@@ -116,12 +115,17 @@ FILE_FUZZ = settings(max_examples=30, deadline=None,
 @FILE_FUZZ
 @given(content=hostile_body(st.lists(spoiled_record({**COMPLETE, "id": "fuzz-file"}), max_size=2)))
 def test_the_import_command_refuses_a_garbage_file_with_exit_code_1(seeded, tally, tmp_path_factory, content):
-    url, _, checksum = seeded
-    counts = row_counts(url)
     path = tmp_path_factory.mktemp("garbage") / "catalogue.json"
     path.write_bytes(content)
+    _import_leaves_the_seeds_alone(seeded, tally, "catalog import command (file)", path)
+
+
+def _import_leaves_the_seeds_alone(seeded: tuple[str, dict[str, int], str], tally, entry_point: str, path: Path) -> None:
+    """Import `path` by the command: exit 0, or exit 1 with nothing changed; the seeds unchanged either way."""
+    url, _, checksum = seeded
+    counts = row_counts(url)  # an earlier example may have stored records
     code = _import_command(url, path)
-    tally("catalog import command (file)", code)
+    tally(entry_point, code)
     assert code in (0, 1)
     if code == 1:
         assert row_counts(url) == counts
@@ -151,17 +155,10 @@ def _spoiled_table(original: bytes, cell: str, row: int, column: int) -> bytes:
            st.tuples(hostile_text(3000), st.integers(0, 3), st.integers(0, 14)),
            hostile_body(st.just([])).map(lambda garbage: (garbage,))))
 def test_the_import_command_refuses_a_spoiled_csv_datapackage(seeded, tally, tmp_path_factory, table, spoil):
-    url, _, checksum = seeded
-    counts = row_counts(url)
-    package = _datapackage(url, tmp_path_factory.mktemp("datapackage"))
+    package = _datapackage(seeded[0], tmp_path_factory.mktemp("datapackage"))
     path = package / table
     path.write_bytes(spoil[0] if len(spoil) == 1 else _spoiled_table(path.read_bytes(), *spoil))
-    code = _import_command(url, package)
-    tally("catalog import command (CSV datapackage)", code)
-    assert code in (0, 1)
-    if code == 1:
-        assert row_counts(url) == counts
-    assert export_checksum(url, SEED_IDS) == checksum
+    _import_leaves_the_seeds_alone(seeded, tally, "catalog import command (CSV datapackage)", package)
 
 
 def test_the_installed_command_says_what_is_wrong_with_a_binary_file(seeded, tmp_path):

@@ -20,6 +20,8 @@ def run(args: argparse.Namespace) -> int:
     print("Starting the action server, the Rasa server, the chat page and the staff lookup (this takes ~20 s)...")
     stack = supervisor.start(ports, args.model)
     print(f"\n  Chat page:    {stack.web_url}\n  Web channel:  {stack.rasa_url}/webhooks/web/webhook")
+    print(f"  SMS webhooks: {stack.rasa_url}/webhooks/sms/webhook (generic), /link, /twilio:"
+          " each on once its secrets are set (docs/channels.md)")
     print(f"  Staff lookup: {stack.staff_url}  (API: {stack.staff_url}/services, {stack.staff_url}/openapi.json)")
     print("  Health:       veiviser health\n")
     print("Press Ctrl-C to stop.")

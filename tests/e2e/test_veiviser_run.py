@@ -1,6 +1,7 @@
 """`veiviser run` (what `make run` ends with): prints the URLs, serves the pages, stops on Ctrl-C."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -33,6 +34,9 @@ def test_run_serves_the_chat_and_stops_cleanly_on_ctrl_c(model: Path, catalogue_
                 break
         assert f"http://127.0.0.1:{ports.web}" in "".join(printed), printed
         assert f"Staff lookup: http://127.0.0.1:{ports.staff}" in "".join(printed), printed
+        assert f"SMS webhooks: http://127.0.0.1:{ports.rasa}/webhooks/sms/webhook" in "".join(printed), printed
+        with urllib.request.urlopen(f"http://127.0.0.1:{ports.rasa}/webhooks/sms", timeout=10) as sms_status:
+            assert json.load(sms_status)["status"] == "ok"
         with urllib.request.urlopen(f"http://127.0.0.1:{ports.web}", timeout=10) as page:
             assert "Veiviser" in page.read().decode()
         with urllib.request.urlopen(f"http://127.0.0.1:{ports.staff}/?place=Bergen", timeout=10) as page:

@@ -35,8 +35,9 @@ from veiviser import supervisor
 
 pytestmark = pytest.mark.e2e
 
-# The chat channels to fuzz, by path under the Rasa server. One not served by this stack's credentials.yml is skipped.
-CHAT_CHANNELS = ("/webhooks/rest", "/webhooks/web")
+# The chat channels to fuzz, by path under the Rasa server; one that credentials.yml does not open is skipped.
+# Rasa's own "/webhooks/rest" was fuzzed too until credentials.yml dropped it (it answered 500 to an empty body).
+CHAT_CHANNELS = ("/webhooks/web",)
 CHAT_TURNS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CHAT_REFUSALS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SMS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,7 +16,7 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -74,7 +74,7 @@ def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess
     )
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, name: str) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, name: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -104,7 +104,12 @@ def _environment(ports: Ports) -> dict[str, str]:
     return env
 
 
-def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True) -> Stack:
+def start(
+    ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True,
+    rasa_args: Sequence[str] = (), action_url: str | None = None,
+) -> Stack:
+    """`rasa_args` are added to `rasa run` (e.g. --enable-api); `action_url` makes Rasa call the
+    action server there instead of directly (the benchmark's timing proxy, bench/breakdown.py)."""
     stack = Stack(ports)
     env = _environment(ports)
     log = (lambda name: log_dir / f"{name}.log") if log_dir else (lambda name: None)
@@ -117,8 +122,8 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
         rasa = _spawn(
             [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
              "--credentials", "credentials.yml", "--port", str(ports.rasa), "--interface", "127.0.0.1",
-             "--cors", "*"],
-            env, log("rasa"),
+             "--cors", "*", *rasa_args],
+            dict(env, VEIVISER_ACTION_URL=action_url or env["VEIVISER_ACTION_URL"]), log("rasa"),
         )
         stack.processes.append(rasa)
         if with_web:
@@ -130,10 +135,10 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
             stack.processes.append(web)
             staff = _spawn([sys.executable, "-m", "staff_web", "--port", str(ports.staff)], env, log("staff"))
             stack.processes.append(staff)
-            _wait_until_up(stack.web_url, web, "chat page")
-            _wait_until_up(stack.staff_url, staff, "staff lookup")
-        _wait_until_up(f"{stack.actions_url}/health", actions, "action server")
-        _wait_until_up(stack.rasa_url, rasa, "Rasa server")
+            wait_until_up(stack.web_url, web, "chat page")
+            wait_until_up(stack.staff_url, staff, "staff lookup")
+        wait_until_up(f"{stack.actions_url}/health", actions, "action server")
+        wait_until_up(stack.rasa_url, rasa, "Rasa server")
     except BaseException:
         stop(stack)
         raise
@@ -154,8 +159,11 @@ def stop(stack: Stack, grace_s: float = 10.0) -> None:
 
 
 @contextmanager
-def running(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True) -> Iterator[Stack]:
-    stack = start(ports, model, log_dir, with_web)
+def running(
+    ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True,
+    rasa_args: Sequence[str] = (), action_url: str | None = None,
+) -> Iterator[Stack]:
+    stack = start(ports, model, log_dir, with_web, rasa_args, action_url)
     try:
         yield stack
     finally:

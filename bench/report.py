@@ -26,6 +26,24 @@ BUDGET_MIN = 20
 PLOTS = ("turn_latency.png", "throughput.png", "breakdown.png", "search_scaling.png")
 
 
+def ratios(figures: dict[str, list[dict]]) -> list[dict[str, Any]]:
+    """Veiviser against each reference, per level: p50 and p95 latency (lower is better) and throughput."""
+    rows = []
+    for i, mine in enumerate(figures["veiviser"]):
+        row: dict[str, Any] = {"concurrency": mine["concurrency"]}
+        for ref in ("rasa-init", "floor"):
+            theirs = figures[ref][i]
+            for p in ("p50", "p95"):
+                row[f"{p}_vs_{ref}"] = ratio(mine["turn_ms"].get(p), theirs["turn_ms"].get(p))
+            row[f"turns_per_s_vs_{ref}"] = ratio(mine["turns_per_s"], theirs["turns_per_s"])
+        rows.append(row)
+    return rows
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
+
+
 # --- targets -----------------------------------------------------------------------------
 
 

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import breakdown, load, nlu_quality, references, search  # noqa: E402
-from bench.report import render, write_plots  # noqa: E402
+from bench.report import ratios, render, write_plots  # noqa: E402
 from veiviser import supervisor  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -167,24 +167,6 @@ def _serve_all(bots: dict[str, references.Bot], stack: ExitStack) -> Iterator[tu
     for name in ("rasa-init", "floor"):
         url, process = stack.enter_context(references.serving(bots[name], logs / f"{name}.log"))
         yield name, (url, [("rasa server", process)])
-
-
-def ratios(figures: dict[str, list[dict]]) -> list[dict[str, Any]]:
-    """Veiviser against each reference, per level: p50 and p95 latency (lower is better) and throughput."""
-    rows = []
-    for i, mine in enumerate(figures["veiviser"]):
-        row: dict[str, Any] = {"concurrency": mine["concurrency"]}
-        for ref in ("rasa-init", "floor"):
-            theirs = figures[ref][i]
-            for p in ("p50", "p95"):
-                row[f"{p}_vs_{ref}"] = ratio(mine["turn_ms"].get(p), theirs["turn_ms"].get(p))
-            row[f"turns_per_s_vs_{ref}"] = ratio(mine["turns_per_s"], theirs["turns_per_s"])
-        rows.append(row)
-    return rows
-
-
-def ratio(a: float | None, b: float | None) -> float | None:
-    return round(a / b, 2) if a is not None and b else None
 
 
 def _rss(processes: list[tuple[str, subprocess.Popen]]) -> dict[str, float]:

@@ -72,7 +72,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     rows.append(_target(
         f"within {WITHIN_FLOOR}x of the floor (p95 and throughput, every level)",
         all((p or 99) <= WITHIN_FLOOR and (t or 0) >= 1 / WITHIN_FLOOR for _, p, t in within),
-        "; ".join(f"{n}: p95 x{p}, turns/s x{t}" for n, p, t in within), cause))
+        "; ".join(f"{n}: p95 x{p}, turns/s x{t}" for n, p, t in within), _floor_cause(split) or cause))
     p95 = bots["veiviser"][min(levels)]["turn_ms"]["p95"]
     rows.append(_target(f"one at a time p95 under {ONE_AT_A_TIME_P95_MS:.0f} ms", p95 < ONE_AT_A_TIME_P95_MS,
                         f"{p95} ms", cause))
@@ -97,6 +97,18 @@ def _cause(split: dict[str, Any]) -> str:
     listed = ", ".join(f"{name} {ms:.0f} ms" for name, ms in sorted(parts.items(), key=lambda kv: -kv[1]))
     return (f"a turn one at a time takes {split['turn_ms']['mean']:.0f} ms on average: {listed}"
             f" (catalogue search {split['catalogue_ms_per_turn']:.1f} ms of the action time)")
+
+
+def _floor_cause(split: dict[str, Any]) -> str:
+    """The floor makes no action call by definition; what Veiviser's calls cost is the gap's measured part."""
+    if "by_action" not in split:
+        return ""
+    calls = sum(a["calls_per_turn"] for a in split["by_action"].values())
+    return (f"the floor calls no action server; a Veiviser turn makes {calls:.2f} action calls on average"
+            f" (form validation and the search), {split['actions_ms']['mean']:.0f} ms mean"
+            f" ({split['actions_ms']['p50']:.0f} ms median) of a {split['turn_ms']['mean']:.0f} ms turn, of which"
+            f" the catalogue search is {split['catalogue_ms_per_turn']:.1f} ms; NLU"
+            f" {split['nlu_ms']['mean']:.0f} ms, policies, tracker and HTTP {split['rest_ms']['mean']:.0f} ms")
 
 
 # --- Markdown ----------------------------------------------------------------------------

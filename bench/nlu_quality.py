@@ -73,16 +73,20 @@ def _guard_rates(ordinary_holdout: list[str]) -> dict[str, Any]:
     return crisis_rates(pairs)
 
 
-def _entity_f1(out: Path) -> dict[str, dict[str, float]]:
-    """Per extractor: micro (or weighted, where Rasa gives no micro) and macro F1 over entity labels."""
+def _entity_f1(out: Path) -> dict[str, dict[str, Any]]:
+    """Per extractor: micro F1 over all entity labels, and precision, recall and F1 per label.
+
+    Per label matters: PlaceExtractor only ever finds places, so its micro F1 over every label says little.
+    """
     figures = {}
     for path in sorted(out.glob("*_report.json")):
         name = path.stem.removesuffix("_report")
         if path.name == "intent_report.json" or name in NOT_SCORED_HERE:
             continue
         report = json.loads(path.read_text())
-        overall = report.get("micro avg") or report.get("weighted avg") or {}
-        figures[name] = {"f1": round(overall.get("f1-score", 0.0), 3),
-                         "macro_f1": round(report.get("macro avg", {}).get("f1-score", 0.0), 3),
-                         "support": overall.get("support", 0)}
+        labels = {label: {key: round(f[key], 3) for key in ("precision", "recall", "f1-score")} | {"support": f["support"]}
+                  for label, f in sorted(report.items())
+                  if isinstance(f, dict) and "f1-score" in f and not label.endswith(" avg")}
+        figures[name] = {"micro_f1": round((report.get("micro avg") or report.get("weighted avg") or {}).get("f1-score", 0.0), 3),
+                         "labels": labels}
     return figures

@@ -61,6 +61,9 @@ SEARCHING_ACTIONS = ("action_find_services", "action_local_service", "action_lis
 
 def main() -> int:
     args = _arguments()
+    if args.report_only:
+        _write_report(json.loads((RESULTS / "latest.json").read_text(encoding="utf-8")))
+        return 0
     started = time.monotonic()
     results: dict[str, Any] = {"machine": machine(), "settings": vars(args) | {"sizes": args.sizes},
                                "started": _now()}
@@ -69,11 +72,13 @@ def main() -> int:
 
     def part(name: str, run: Callable[[], Any]) -> None:
         _progress(f"{name}...", started)
+        began = time.monotonic()
         try:
             results[name] = run()
         except Exception as error:  # noqa: BLE001 - a failed part is reported; the others still count
             results[name] = {"error": f"{type(error).__name__}: {error}"}
             _progress(f"{name} FAILED: {error}", started)
+        results.setdefault("part_seconds", {})[name] = round(time.monotonic() - began)
         _save(results)
 
     bots: dict[str, references.Bot] = {}
@@ -87,9 +92,7 @@ def main() -> int:
     results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     results["finished"] = _now()
     _save(results)
-    write_plots(results, RESULTS)
-    (RESULTS / "report.md").write_text(render(results, images=""), encoding="utf-8")
-    DOCS_REPORT.write_text(render(results, images="../bench/results/"), encoding="utf-8")
+    _write_report(results)
     _progress(f"done: {RESULTS / 'report.md'}, {DOCS_REPORT}", started)
     return 1 if any(isinstance(v, dict) and "error" in v for v in results.values()) else 0
 
@@ -102,6 +105,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small settings, to try the harness")
     parser.add_argument("--no-train-veiviser", dest="train_veiviser", action="store_false",
                         help="do not time a training of Veiviser's model")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only write the report and plots again from bench/results/latest.json")
     parser.add_argument("--reuse-references", action="store_true",
                         help="use the reference bots an earlier run made in var/bench/ (their training is not timed)")
     args = parser.parse_args()
@@ -240,6 +245,12 @@ def _search_scaling(sizes: list[int], queries: int) -> list[dict[str, Any]]:
 
 
 # --- output ------------------------------------------------------------------------------
+
+
+def _write_report(results: dict[str, Any]) -> None:
+    write_plots(results, RESULTS)
+    (RESULTS / "report.md").write_text(render(results, images=""), encoding="utf-8")
+    DOCS_REPORT.write_text(render(results, images="../bench/results/"), encoding="utf-8")
 
 
 def _save(results: dict[str, Any]) -> None:

@@ -3,11 +3,12 @@
 A stack of its own (veiviser/supervisor.py) with Rasa's HTTP API on and a
 timing proxy between the Rasa server and the action server:
 
-- turn: a REST message, answered (bench/load.py's scripts).
+- turn: a message through the web chat channel, answered (bench/load.py's scripts).
 - NLU: the same text through `/model/parse` (the pipeline alone, plus HTTP).
 - actions: what the proxy saw during the turn, summed: from Rasa's request
   reaching the proxy to the action server's answer (its own HTTP included).
-- rest: turn - NLU - actions, i.e. policies, tracker, response and HTTP.
+- rest: turn - NLU - actions, i.e. policies, the tracker store, the channel's
+  own work (pseudonym, redaction) and HTTP.
 
 The catalogue's share (inside the action time) is timed by bench/run_all.py
 with bench/search.py on the same catalogue. Simple and honest beats fine-
@@ -17,6 +18,7 @@ split between them carries one extra HTTP round trip.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import statistics
 import time
 import uuid
@@ -27,7 +29,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bench.load import SCRIPTS, TURN_TIMEOUT_S, Script
+from bench.load import CHANNELS, SCRIPTS, TURN_TIMEOUT_S, Script
 from veiviser import supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,23 +51,25 @@ class Turn:
         return self.turn_ms - self.nlu_ms - self.actions_ms
 
 
-def measure(model: Path, log_dir: Path, rounds: int = 4) -> dict[str, Any]:
+def measure(model: Path, log_dir: Path, rounds: int = 4, settings: dict[str, str] | None = None) -> dict[str, Any]:
     """Every Veiviser script `rounds` times, one turn at a time, on a stack started for this."""
-    return asyncio.run(_measure(model, log_dir, rounds))
+    return asyncio.run(_measure(model, log_dir, rounds, settings or {}))
 
 
-async def _measure(model: Path, log_dir: Path, rounds: int) -> dict[str, Any]:
+async def _measure(model: Path, log_dir: Path, rounds: int, settings: dict[str, str]) -> dict[str, Any]:
     ports = supervisor.Ports.free()
+    token = secrets.token_urlsafe(16)  # the HTTP API is on for /model/parse, behind a token as always
     log_dir.mkdir(parents=True, exist_ok=True)
     proxy = _Proxy(f"http://127.0.0.1:{ports.actions}/webhook")
     runner = await proxy.start()
     try:
-        with supervisor.running(ports, model, log_dir=log_dir, with_web=False, rasa_args=("--enable-api",),
-                                action_url=proxy.url) as stack:
+        with supervisor.running(ports, model, log_dir=log_dir, with_web=False,
+                                settings={**settings, supervisor.TOKEN_SETTING: token},
+                                rasa_args=("--enable-api",), action_url=proxy.url) as stack:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TURN_TIMEOUT_S)) as client:
-                await _conversation(client, stack.rasa_url, SCRIPTS["veiviser"][0], proxy)  # warm-up
+                await _conversation(client, stack.rasa_url, token, SCRIPTS["veiviser"][0], proxy)  # warm-up
                 turns = [turn for _ in range(rounds) for script in SCRIPTS["veiviser"]
-                         for turn in await _conversation(client, stack.rasa_url, script, proxy)]
+                         for turn in await _conversation(client, stack.rasa_url, token, script, proxy)]
     finally:
         await runner.cleanup()
     return summarise(turns)
@@ -92,19 +96,21 @@ def summarise(turns: list[Turn]) -> dict[str, Any]:
     }
 
 
-async def _conversation(client: aiohttp.ClientSession, rasa_url: str, script: Script, proxy: "_Proxy") -> list[Turn]:
+async def _conversation(
+    client: aiohttp.ClientSession, rasa_url: str, token: str, script: Script, proxy: "_Proxy"
+) -> list[Turn]:
     sender = f"breakdown-{uuid.uuid4()}"
     turns = []
     for text in script:
         proxy.seen.clear()
         started = time.perf_counter()
-        async with client.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as r:
+        async with client.post(rasa_url + CHANNELS["veiviser"], json={"sender": sender, "message": text}) as r:
             r.raise_for_status()
             await r.read()
         turn_ms = (time.perf_counter() - started) * 1000
         actions = list(proxy.seen)
         started = time.perf_counter()
-        async with client.post(f"{rasa_url}/model/parse", json={"text": text}) as r:
+        async with client.post(f"{rasa_url}/model/parse", params={"token": token}, json={"text": text}) as r:
             r.raise_for_status()
             await r.read()
         turns.append(Turn(text, turn_ms, (time.perf_counter() - started) * 1000, actions))

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/load.py                          # starts the stack, 1, 10 and 50 at a time
     .venv/bin/python bench/load.py --concurrency 50 --conversations 200
-    .venv/bin/python bench/load.py --url http://127.0.0.1:5005 --channel /webhooks/rest/webhook
-    .venv/bin/python bench/load.py --url http://127.0.0.1:5006 --scripts rasa-init   # a reference bot
+    .venv/bin/python bench/load.py --url http://127.0.0.1:5005 --channel /webhooks/web/webhook
+    .venv/bin/python bench/load.py --url http://127.0.0.1:5006 --scripts rasa-init   # a reference bot (REST)
     .venv/bin/python bench/load.py --json-out var/bench/load.json
 
 Why a script and not a timed test: latency depends on the machine and its
@@ -14,7 +14,8 @@ concurrent conversations on 2 cores) and can write it as JSON for
 another (SCRIPTS["veiviser"]: the screening paths, with catalogue search;
 or the script of a reference bot, bench/references.py), each with a new
 sender id; a turn is an error if the server does not answer 200 with
-at least one message within the timeout. Requests are bounded in count and
+at least one message within the timeout, or answers with the web channel's
+safety net (which it sends when the bot itself failed). Requests are bounded in count and
 time and go only to loopback unless --url says otherwise.
 """
 from __future__ import annotations
@@ -38,9 +39,11 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.safety_net import safety_net_text  # noqa: E402
 from veiviser import supervisor  # noqa: E402
 
 TURN_TIMEOUT_S = 60
+SAFETY_NET = {safety_net_text("nb"), safety_net_text("en")}
 Script = tuple[str, ...]
 SCRIPTS: dict[str, tuple[Script, ...]] = {
     # Veiviser: the dialogue's main paths, each ending in a catalogue search (or the rights answer).
@@ -64,6 +67,8 @@ SCRIPTS: dict[str, tuple[Script, ...]] = {
     # The floor (bench/references.py): one rule, greet -> utter_greet.
     "floor": (("hei", "hallo"), ("hei",)),
 }
+# Veiviser's chat channel (bot/channels/web.py); the reference bots have Rasa's REST channel.
+CHANNELS = {"veiviser": "/webhooks/web/webhook", "rasa-init": "/webhooks/rest/webhook", "floor": "/webhooks/rest/webhook"}
 
 
 @dataclass
@@ -91,13 +96,15 @@ def main() -> int:
     args = arguments()
     scripts = SCRIPTS[args.scripts]
 
+    channel = args.channel or CHANNELS[args.scripts]
+
     def run(url: str) -> list[Level]:
-        return measure(url + args.channel, scripts, args.concurrency, args.conversations)
+        return measure(url + channel, scripts, args.concurrency, args.conversations)
 
     levels = run(args.url) if args.url else with_stack(run)
     report = {
         "benchmark": "load: concurrent scripted conversations through the chat channel",
-        "channel": args.channel,
+        "channel": channel,
         "scripts": args.scripts,
         "levels": [level.figures() for level in levels],
         "python": platform.python_version(),
@@ -115,7 +122,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--conversations", type=int, help="per level (default: 4 per concurrent user, at least 16)")
     parser.add_argument("--url", help="a running Rasa server; default: start the stack on free loopback ports")
-    parser.add_argument("--channel", default="/webhooks/rest/webhook", help="the channel's webhook path")
+    parser.add_argument("--channel", help="the channel's webhook path (default: the bot's, CHANNELS)")
     parser.add_argument("--scripts", choices=sorted(SCRIPTS), default="veiviser",
                         help="which bot's conversations to hold (a reference bot needs --url)")
     parser.add_argument("--json-out", type=Path)
@@ -188,6 +195,9 @@ async def conversation(client: aiohttp.ClientSession, url: str, script: Script, 
                 body = await response.json(content_type=None)
                 if response.status != 200 or not isinstance(body, list) or not body:
                     level.errors.append(f"HTTP {response.status}, {type(body).__name__} of {len(body or [])}")
+                    return
+                if any(message.get("text") in SAFETY_NET for message in body):
+                    level.errors.append("safety net: the bot could not answer")
                     return
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             level.errors.append(type(error).__name__)

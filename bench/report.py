@@ -95,7 +95,7 @@ def _cause(split: dict[str, Any]) -> str:
     if "turn_ms" not in split:
         return "no breakdown measured"
     parts = {"NLU pipeline": split["nlu_ms"]["mean"], "action server": split["actions_ms"]["mean"],
-             "policies, tracker and HTTP": split["rest_ms"]["mean"]}
+             "policies, tracker store, channel and HTTP": split["rest_ms"]["mean"]}
     listed = ", ".join(f"{name} {ms:.0f} ms" for name, ms in sorted(parts.items(), key=lambda kv: -kv[1]))
     return (f"a turn one at a time takes {split['turn_ms']['mean']:.0f} ms on average: {listed}"
             f" (catalogue search {split['catalogue_ms_per_turn']:.1f} ms of the action time)")
@@ -110,7 +110,7 @@ def _floor_cause(split: dict[str, Any]) -> str:
             f" (form validation and the search), {split['actions_ms']['mean']:.0f} ms mean"
             f" ({split['actions_ms']['p50']:.0f} ms median) of a {split['turn_ms']['mean']:.0f} ms turn, of which"
             f" the catalogue search is {split['catalogue_ms_per_turn']:.1f} ms; NLU"
-            f" {split['nlu_ms']['mean']:.0f} ms, policies, tracker and HTTP {split['rest_ms']['mean']:.0f} ms")
+            f" {split['nlu_ms']['mean']:.0f} ms, policies, tracker store, channel and HTTP {split['rest_ms']['mean']:.0f} ms")
 
 
 # --- Markdown ----------------------------------------------------------------------------
@@ -162,14 +162,16 @@ def _failed(part: dict | list | None) -> list[str]:
 
 
 def _turn_section(turns: dict[str, Any], images: str) -> list[str]:
-    lines = ["## Turns through the REST channel", ""]
+    lines = ["## Turns through the chat channel", ""]
     if "bots" not in turns:
         return lines + (_failed(turns) or ["Not measured.", ""])
     lines += [
         "Each bot holds its scripted conversations (bench/load.py): Veiviser its screening paths, every one"
-        " ending in a catalogue search or the rights answer; the `rasa init` bot its own stories; the floor"
-        " (Veiviser's config.yml, one rule, no action server) a greeting. Per level the three ran one after"
-        " another on the same machine.",
+        " ending in a catalogue search or the rights answer, through its web chat channel (pseudonymous ids,"
+        " redaction, safety net) with its SQL tracker store (SQLite); the `rasa init` bot its own stories and"
+        " the floor (Veiviser's config.yml, one rule, no action server) a greeting, both through Rasa's REST"
+        " channel with the in-memory tracker store, as they come. Per level the three ran one after another"
+        " on the same machine.",
         "",
         "| concurrent | bot | turns | errors | p50 ms | p95 ms | p99 ms | turns/s |",
         "|---|---|---|---|---|---|---|---|",
@@ -196,15 +198,16 @@ def _breakdown_section(split: dict[str, Any], images: str) -> list[str]:
         return lines + (_failed(split) or ["Not measured.", ""])
     search = split["catalogue_search_ms"]
     lines += [
-        f"One conversation at a time, {split['turns']} turns (bench/breakdown.py): the turn through the REST"
+        f"One conversation at a time, {split['turns']} turns (bench/breakdown.py): the turn through the web chat"
         " channel; the same text through `/model/parse` (NLU); the action server's calls during the turn, timed"
-        " by a proxy between Rasa and the action server; the rest is policies, tracker and HTTP.",
+        " by a proxy between Rasa and the action server; the rest is policies, the tracker store, the"
+        " channel's own work and HTTP.",
         "",
         "| part | median ms | mean ms |",
         "|---|---|---|",
         *[f"| {label} | {split[key]['p50']} | {split[key]['mean']} |" for key, label in
           (("turn_ms", "whole turn"), ("nlu_ms", "NLU (`/model/parse`)"), ("actions_ms", "action server"),
-           ("rest_ms", "policies, tracker, HTTP"))],
+           ("rest_ms", "policies, tracker store, channel, HTTP"))],
         "",
         f"Catalogue search alone on the same catalogue (bench/search.py): p50 {search['p50']} ms, p95"
         f" {search['p95']} ms; {split['searches_per_turn']} searches per turn, so about"
@@ -338,7 +341,7 @@ def _throughput_plot(turns: dict[str, Any], path: Path) -> Path:
 
 def _breakdown_plot(split: dict[str, Any], path: Path) -> Path:
     catalogue = split["catalogue_ms_per_turn"]
-    parts = {"NLU": split["nlu_ms"]["mean"], "policies, tracker, HTTP": split["rest_ms"]["mean"],
+    parts = {"NLU": split["nlu_ms"]["mean"], "policies, tracker store, channel, HTTP": split["rest_ms"]["mean"],
              "action server (without search)": max(split["actions_ms"]["mean"] - catalogue, 0.0),
              "catalogue search": catalogue}
     fig, ax = plt.subplots(figsize=(7, 2.2))

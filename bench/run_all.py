@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import breakdown, load, nlu_quality, references, search  # noqa: E402
 from bench.report import ratios, render, write_plots  # noqa: E402
+from bot import retention  # noqa: E402
 from veiviser import supervisor  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -55,6 +56,8 @@ MODEL = ROOT / "models" / "veiviser.tar.gz"
 CATALOGUE = ROOT / "var" / "catalogue.sqlite"
 BOTS = ("veiviser", "rasa-init", "floor")
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
+# The benchmark's conversations go to a database of their own, not the one `make run` keeps.
+STACK_SETTINGS = {retention.TRACKER_URL_SETTING: f"sqlite:///{WORK / 'conversations.sqlite'}"}
 # Actions that search the catalogue once per call (actions/catalogue.search).
 SEARCHING_ACTIONS = ("action_find_services", "action_local_service", "action_list_treatment_choice")
 
@@ -153,7 +156,7 @@ def _turns(bots: dict[str, references.Bot], levels: list[int], conversations: di
         for n in levels:
             for name, (url, processes) in servers.items():
                 with _PeakRss(processes) as sampler:
-                    (level,) = load.measure(url + "/webhooks/rest/webhook", load.SCRIPTS[name], [n],
+                    (level,) = load.measure(url + load.CHANNELS[name], load.SCRIPTS[name], [n],
                                             conversations[n])
                 figures[name].append(level.figures())
                 peak[name] = sampler.peak
@@ -166,9 +169,9 @@ def _turns(bots: dict[str, references.Bot], levels: list[int], conversations: di
 def _serve_all(bots: dict[str, references.Bot], stack: ExitStack) -> Iterator[tuple[str, tuple[str, list]]]:
     logs = WORK / "logs"
     veiviser = stack.enter_context(supervisor.running(supervisor.Ports.free(), bots["veiviser"].model,
-                                                      log_dir=logs, with_web=False))
-    names = ("action server", "rasa server")  # the order supervisor.start spawns them in
-    yield "veiviser", (veiviser.rasa_url, list(zip(names, veiviser.processes)))
+                                                      log_dir=logs, with_web=False, settings=STACK_SETTINGS))
+    processes = [("action server", veiviser.processes["actions"]), ("rasa server", veiviser.processes["rasa"])]
+    yield "veiviser", (veiviser.rasa_url, processes)
     for name in ("rasa-init", "floor"):
         url, process = stack.enter_context(references.serving(bots[name], logs / f"{name}.log"))
         yield name, (url, [("rasa server", process)])
@@ -216,7 +219,7 @@ class _PeakRss:
 
 def _breakdown(rounds: int) -> dict[str, Any]:
     """The turn's parts, and the catalogue's share of the action time: searches per turn x one search alone."""
-    figures = breakdown.measure(MODEL, WORK / "logs" / "breakdown", rounds)
+    figures = breakdown.measure(MODEL, WORK / "logs" / "breakdown", rounds, STACK_SETTINGS)
     alone = search.search_ms(f"sqlite:///{CATALOGUE}")
     searches = sum(a["calls_per_turn"] for name, a in figures["by_action"].items() if name in SEARCHING_ACTIONS)
     figures["catalogue_search_ms"] = alone

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -56,10 +56,25 @@ def empty_catalogue_url(request: pytest.FixtureRequest, tmp_path: Path) -> Itera
         migrate(make_engine(url))
         yield url
         return
-    yield from _temporary_postgres_database()
+    yield from _temporary_postgres_database(prepare=lambda url: migrate(make_engine(url)))
 
 
-def _temporary_postgres_database() -> Iterator[str]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each engine the product supports, for stores that make their own tables."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    yield from _temporary_postgres_database(prepare=lambda url: None)
+
+
+@pytest.fixture
+def postgres_database_url() -> Iterator[str]:
+    """An empty temporary PostgreSQL database; skips where no server is reachable."""
+    yield from _temporary_postgres_database(prepare=lambda url: None)
+
+
+def _temporary_postgres_database(prepare: Callable[[str], None]) -> Iterator[str]:
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
     name = f"veiviser_test_{uuid.uuid4().hex[:12]}"
     try:
@@ -69,7 +84,7 @@ def _temporary_postgres_database() -> Iterator[str]:
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {error.orig}")
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     try:
-        migrate(make_engine(url))
+        prepare(url)
         yield url
     finally:
         session_factory.cache_clear()  # close pools before dropping the database

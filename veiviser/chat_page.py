@@ -21,8 +21,12 @@ def make_app(rasa_port: int) -> web.Application:
         rasa_url = f"{request.scheme}://{host}:{rasa_port}"
         return web.Response(text=page.replace("{rasa_url}", rasa_url), content_type="text/html")
 
+    async def health(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
     app = web.Application(client_max_size=64 * 1024)
     app.router.add_get("/", index)
+    app.router.add_get("/health", health)
     app.router.add_static("/widget/", WIDGET_DIR)
     return app
 

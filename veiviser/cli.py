@@ -1,4 +1,4 @@
-"""The `veiviser` command: run the product locally and operate the catalogue."""
+"""The `veiviser` command: run the product locally, check its health, operate the catalogue and purge old conversations."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from services_catalog import cli as catalog_cli
-from veiviser import supervisor
+from veiviser import health, privacy_cli, supervisor
 
 DEFAULT_MODEL = Path("models/veiviser.tar.gz")
 
@@ -19,8 +19,9 @@ def run(args: argparse.Namespace) -> int:
     ports = supervisor.Ports(rasa=args.rasa_port, actions=args.actions_port, web=args.web_port, staff=args.staff_port)
     print("Starting the action server, the Rasa server, the chat page and the staff lookup (this takes ~20 s)...")
     stack = supervisor.start(ports, args.model)
-    print(f"\n  Chat page:   {stack.web_url}\n  Rasa REST:   {stack.rasa_url}/webhooks/rest/webhook")
-    print(f"  Staff lookup: {stack.staff_url}  (API: {stack.staff_url}/services, {stack.staff_url}/openapi.json)\n")
+    print(f"\n  Chat page:    {stack.web_url}\n  Web channel:  {stack.rasa_url}/webhooks/web/webhook")
+    print(f"  Staff lookup: {stack.staff_url}  (API: {stack.staff_url}/services, {stack.staff_url}/openapi.json)")
+    print("  Health:       veiviser health\n")
     print("Press Ctrl-C to stop.")
     stop_signals = {signal.SIGINT, signal.SIGTERM}
     signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # after spawning: children must not inherit it
@@ -43,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     run_cmd.add_argument("--staff-port", type=int, default=8001)
     run_cmd.set_defaults(handler=run)
     catalog_cli.add_commands(subparsers)
+    privacy_cli.add_commands(subparsers)
+    health.add_command(subparsers)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `veiviser catalog stale | head` ends quietly
     return catalog_cli.run_handler(args, parser)

@@ -1,12 +1,14 @@
 """Start and stop the local stack: action server, Rasa server, chat page and staff lookup.
 
 `make run` and the end-to-end tests both use this, so what the tests prove
-is what a person runs.
+is what a person runs. The reliability tests stop single processes
+(`stop_process`) to prove the person still gets an answer.
 """
 from __future__ import annotations
 
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,11 +18,15 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
+
+from bot import retention
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 START_TIMEOUT_S = 180
+TOKEN_SETTING = "VEIVISER_RASA_TOKEN"
+ORIGINS_SETTING = "VEIVISER_ALLOWED_ORIGINS"
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class Ports:
 @dataclass
 class Stack:
     ports: Ports
-    processes: list[subprocess.Popen] = field(default_factory=list)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -93,48 +99,54 @@ def _unset_credential_variables(env: dict[str, str]) -> dict[str, str]:
     return {name: "" for name in names if name not in env}
 
 
-def _environment(ports: Ports) -> dict[str, str]:
-    env = dict(os.environ)
+def _environment(ports: Ports, settings: Mapping[str, str]) -> dict[str, str]:
+    env = {**os.environ, **settings}
     env.update(_unset_credential_variables(env))
     env["VEIVISER_ACTION_URL"] = f"http://127.0.0.1:{ports.actions}/webhook"
     env.setdefault("VEIVISER_CATALOG_URL", f"sqlite:///{ROOT / 'var' / 'catalogue.sqlite'}")
+    env.setdefault(retention.TRACKER_URL_SETTING, retention.tracker_url())
+    # Rasa's HTTP API stays off (no --enable-api); the token guards it should anyone turn it on.
+    env.setdefault(TOKEN_SETTING, secrets.token_urlsafe(32))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # Rasa's telemetry and error reports would send data to Rasa's servers: never.
     env["RASA_TELEMETRY_ENABLED"] = "false"
     return env
 
 
-def start(
-    ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True,
-    rasa_args: Sequence[str] = (), action_url: str | None = None,
-) -> Stack:
-    """`rasa_args` are added to `rasa run` (e.g. --enable-api); `action_url` makes Rasa call the
-    action server there instead of directly (the benchmark's timing proxy, bench/breakdown.py)."""
+def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True,
+          settings: Mapping[str, str] | None = None, rasa_args: Sequence[str] = (),
+          action_url: str | None = None) -> Stack:
+    """`settings` override the environment for the stack's processes (the tests' databases, timeouts).
+
+    `rasa_args` are added to `rasa run` (e.g. --enable-api); `action_url` makes Rasa call the action
+    server there instead of directly (the benchmark's timing proxy, bench/breakdown.py).
+    """
     stack = Stack(ports)
-    env = _environment(ports)
+    env = _environment(ports, settings or {})
+    (ROOT / "var").mkdir(exist_ok=True)  # the default conversations database and pseudonym key live there
     log = (lambda name: log_dir / f"{name}.log") if log_dir else (lambda name: None)
     try:
         actions = _spawn(
             [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ports.actions)],
             env, log("actions"),
         )
-        stack.processes.append(actions)
+        stack.processes["actions"] = actions
         rasa = _spawn(
             [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
              "--credentials", "credentials.yml", "--port", str(ports.rasa), "--interface", "127.0.0.1",
-             "--cors", "*", *rasa_args],
+             "--auth-token", env[TOKEN_SETTING], "--cors", *_allowed_origins(ports, env), *rasa_args],
             dict(env, VEIVISER_ACTION_URL=action_url or env["VEIVISER_ACTION_URL"]), log("rasa"),
         )
-        stack.processes.append(rasa)
+        stack.processes["rasa"] = rasa
         if with_web:
             web = _spawn(
                 [sys.executable, "-m", "veiviser.chat_page", "--port", str(ports.web),
                  "--rasa-port", str(ports.rasa)],
                 env, log("web"),
             )
-            stack.processes.append(web)
+            stack.processes["web"] = web
             staff = _spawn([sys.executable, "-m", "staff_web", "--port", str(ports.staff)], env, log("staff"))
-            stack.processes.append(staff)
+            stack.processes["staff"] = staff
             wait_until_up(stack.web_url, web, "chat page")
             wait_until_up(stack.staff_url, staff, "staff lookup")
         wait_until_up(f"{stack.actions_url}/health", actions, "action server")
@@ -145,12 +157,30 @@ def start(
     return stack
 
 
+def _allowed_origins(ports: Ports, env: Mapping[str, str]) -> list[str]:
+    """The sites whose pages may call the Rasa server from a browser: the chat page, not any site.
+
+    VEIVISER_ALLOWED_ORIGINS (space-separated) adds the sites that embed the widget.
+    """
+    chat_page = [f"http://{host}:{ports.web}" for host in ("127.0.0.1", "localhost")]
+    return chat_page + env.get(ORIGINS_SETTING, "").split()
+
+
 def stop(stack: Stack, grace_s: float = 10.0) -> None:
-    for process in stack.processes:
+    _terminate(list(stack.processes.values()), grace_s)
+
+
+def stop_process(stack: Stack, name: str, grace_s: float = 10.0) -> None:
+    """Stop one process ("actions", "rasa", "web" or "staff") and leave the others running."""
+    _terminate([stack.processes[name]], grace_s)
+
+
+def _terminate(processes: list[subprocess.Popen], grace_s: float) -> None:
+    for process in processes:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
     deadline = time.monotonic() + grace_s
-    for process in stack.processes:
+    for process in processes:
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
@@ -159,11 +189,10 @@ def stop(stack: Stack, grace_s: float = 10.0) -> None:
 
 
 @contextmanager
-def running(
-    ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True,
-    rasa_args: Sequence[str] = (), action_url: str | None = None,
-) -> Iterator[Stack]:
-    stack = start(ports, model, log_dir, with_web, rasa_args, action_url)
+def running(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True,
+            settings: Mapping[str, str] | None = None, rasa_args: Sequence[str] = (),
+            action_url: str | None = None) -> Iterator[Stack]:
+    stack = start(ports, model, log_dir, with_web, settings, rasa_args, action_url)
     try:
         yield stack
     finally:

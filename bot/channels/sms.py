@@ -11,6 +11,7 @@ Flow of one SMS:
    tasks are awaited when the server stops, so an accepted SMS is answered.
 4. The phone number becomes the conversation id through a keyed hash
    (bot.pseudonym); only the running task holds the number, to reply to it.
+   The text is redacted (bot.redaction) before Rasa stores it.
 5. The turn runs under Rasa's conversation lock with a time limit. "STOPP"
    deletes the conversation; "2" picks the second choice of the bot's last
    turn, read from the tracker, so any replica can answer it.
@@ -45,6 +46,7 @@ from bot.channels.sms_text import choice_payload, format_turn, turn_choices
 from bot.conversation_store import forget_conversation
 from bot.crisis import detect_crisis, normalise
 from bot.pseudonym import pseudonym
+from bot.redaction import redact
 from bot.safety_net import safety_net_text
 
 logger = logging.getLogger(__name__)
@@ -245,7 +247,7 @@ class SmsInput(InputChannel):
             output = SmsOutput()
             with action_failures() as errors:
                 await agent.processor.handle_message(
-                    UserMessage(chosen or text, output, conversation, input_channel=CHANNEL)
+                    UserMessage(chosen or redact(text), output, conversation, input_channel=CHANNEL)
                 )
             tracker = await agent.tracker_store.retrieve(conversation)
             return Turn(output.messages, language_of(tracker), failed=bool(errors))

@@ -21,6 +21,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Request, expect
 
+from tests import stack_client
 from tests.conftest import ROOT
 from veiviser import supervisor
 
@@ -35,12 +36,18 @@ UPDATE_SCREENSHOTS = os.environ.get("VEIVISER_UPDATE_SCREENSHOTS") == "1"
 
 
 @pytest.fixture(scope="module")
-def stack(model: Path, catalogue_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[supervisor.Stack]:
-    ports = supervisor.Ports.free()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VEIVISER_CATALOG_URL", catalogue_url)
-        with supervisor.running(ports, model, log_dir=tmp_path_factory.mktemp("logs")) as running:
-            yield running
+def ports() -> supervisor.Ports:
+    return supervisor.Ports.free()
+
+
+@pytest.fixture(scope="module")
+def stack(model: Path, catalogue_url: str, ports: supervisor.Ports, site: "HostSite",
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[supervisor.Stack]:
+    """The stack, with the test's host site among the origins allowed to call the bot from a browser."""
+    directory = tmp_path_factory.mktemp("stack")
+    settings = {**stack_client.settings(directory, catalogue_url), supervisor.ORIGINS_SETTING: site.url}
+    with supervisor.running(ports, model, log_dir=directory, settings=settings) as running:
+        yield running
 
 
 class Chat:
@@ -98,8 +105,8 @@ class HostSite:
 
 
 @pytest.fixture(scope="module")
-def site(stack: supervisor.Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostSite]:
-    host = HostSite(tmp_path_factory.mktemp("site"), f"{stack.web_url}/widget/veiviser-widget.js")
+def site(ports: supervisor.Ports, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostSite]:
+    host = HostSite(tmp_path_factory.mktemp("site"), f"http://127.0.0.1:{ports.web}/widget/veiviser-widget.js")
     yield host
     host.server.shutdown()
 
@@ -193,8 +200,8 @@ def test_slett_samtalen_clears_the_view_and_starts_a_new_conversation(stack, pag
 
     chat.input.fill("et utkast jeg ikke sendte")
     page.get_by_role("button", name="Slett samtalen").click()
-    # The REST channel has no /forget (404): the person is told plainly what did and did not happen.
-    expect(page.get_by_role("status")).to_contain_text("kan ikke slette den gamle samtalen")
+    # The web channel deleted it from the tracker store, and the person is told so.
+    expect(page.get_by_role("status")).to_contain_text("også på serveren")
     expect(chat.log).to_be_empty()
     expect(chat.input).to_have_value("")
     after = page.evaluate("sessionStorage.getItem('veiviser-sender')")
@@ -206,14 +213,14 @@ def test_slett_samtalen_clears_the_view_and_starts_a_new_conversation(stack, pag
     expect(chat.log).to_contain_text("for deg selv")
 
 
-def test_slett_samtalen_says_so_when_the_channel_deleted_it(stack, site, page: Page):
-    """The privacy channel (/webhooks/web) answers POST /forget with 200; here a route plays that server."""
-    url = site.page("web-channel.html", server=stack.rasa_url, channel="/webhooks/web", open="true")
-    page.route(f"{stack.rasa_url}/webhooks/web/**", lambda route: route.fulfill(
-        status=200, content_type="application/json", body="[]"))
-    page.goto(url)
+def test_slett_samtalen_says_so_when_the_server_could_not_delete_it(stack, page: Page):
+    """The store is down (503 from /forget, played here by a route): the person is told plainly what did not happen."""
+    page.route(f"{stack.rasa_url}/webhooks/web/forget", lambda route: route.fulfill(
+        status=503, content_type="application/json", body="[]"))
+    page.goto(stack.web_url)
+    Chat(page).open()
     page.get_by_role("button", name="Slett samtalen").click()
-    expect(page.get_by_role("status")).to_contain_text("også på serveren")
+    expect(page.get_by_role("status")).to_contain_text("kan ikke slette den gamle samtalen")
 
 
 def test_quick_exit_button_leaves_at_once_and_forgets_the_session(stack, site, page: Page):

@@ -20,7 +20,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.sms_gateways import signed_headers
 from tests.channels.fake_gateway import FakeGateway
-from tests.e2e.test_rest_channel import free_port
+from tests import stack_client
 from veiviser import supervisor
 
 SECRET = "generic-test-secret"
@@ -55,8 +55,8 @@ def sms_settings(gateway: FakeGateway) -> dict[str, str]:
 def running_sms_stack(model: Path, catalogue_url: str, gateway: FakeGateway, log_dir: Path,
                       extra: dict[str, str] | None = None) -> Iterator[supervisor.Stack]:
     """Action server and Rasa server (no chat page) on free ports, logs in `log_dir`."""
-    settings = {"VEIVISER_CATALOG_URL": catalogue_url, **sms_settings(gateway), **(extra or {})}
-    ports = supervisor.Ports(rasa=free_port(), actions=free_port(), web=free_port())
+    settings = {**stack_client.settings(log_dir, catalogue_url), **sms_settings(gateway), **(extra or {})}
+    ports = supervisor.Ports.free()
     with pytest.MonkeyPatch.context() as patch:
         for name, value in settings.items():
             patch.setenv(name, value)

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import random
-import signal
 import time
 import uuid
 from pathlib import Path
@@ -191,9 +189,7 @@ def test_no_phone_number_reaches_a_log(stack, gateway):
 
 
 def test_with_the_action_server_down_the_sms_still_carries_113(stack, gateway):
-    actions = stack.processes[0]
-    os.killpg(actions.pid, signal.SIGTERM)
-    actions.wait(timeout=30)
+    supervisor.stop_process(stack, "actions")
     phone = new_phone()
     replies = converse(stack, gateway, phone, "jeg trenger hjelp med rusen min, bor i Bergen")
     assert any("113" in sms and "116 123" in sms for sms in replies), replies
@@ -203,8 +199,6 @@ def test_with_the_action_server_down_the_sms_still_carries_113(stack, gateway):
 
 def test_an_accepted_sms_is_answered_even_when_the_server_is_stopped_at_once(stack, gateway):
     phone = new_phone()
-    rasa = stack.processes[1]
     assert send_generic(stack, phone, "jeg trenger hjelp med rusen min, bor i Oslo")[0] == 202
-    os.killpg(rasa.pid, signal.SIGTERM)
-    rasa.wait(timeout=60)
+    supervisor.stop_process(stack, "rasa", grace_s=60)
     assert any("113" in r.text for r in gateway.delivered(phone)), [r.text for r in gateway.delivered(phone)]

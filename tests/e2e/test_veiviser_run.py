@@ -10,19 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from tests import stack_client
 from tests.conftest import ROOT
-from tests.e2e.test_rest_channel import free_port, say
+from tests.stack_client import say
 from veiviser.supervisor import Ports, Stack
 
 pytestmark = pytest.mark.e2e
 
 
-def test_run_serves_the_chat_and_stops_cleanly_on_ctrl_c(model: Path, catalogue_url: str):
-    ports = Ports(rasa=free_port(), actions=free_port(), web=free_port(), staff=free_port())
+def test_run_serves_the_chat_and_stops_cleanly_on_ctrl_c(model: Path, catalogue_url: str, tmp_path: Path):
+    ports = Ports.free()
     command = [str(Path(sys.executable).parent / "veiviser"), "run", "--model", str(model),
                "--rasa-port", str(ports.rasa), "--actions-port", str(ports.actions), "--web-port", str(ports.web),
                "--staff-port", str(ports.staff)]
-    env = dict(os.environ, VEIVISER_CATALOG_URL=catalogue_url)
+    env = {**os.environ, **stack_client.settings(tmp_path, catalogue_url)}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         printed = []

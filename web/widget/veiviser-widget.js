@@ -196,7 +196,7 @@
     var pageLanguage = (data.lang || document.documentElement.lang || "nb").toLowerCase();
     return {
       server: (data.server || "").replace(/\/+$/, ""),
-      channel: "/" + (data.channel || "/webhooks/rest").replace(/^\/+|\/+$/g, ""),
+      channel: "/" + (data.channel || "/webhooks/web").replace(/^\/+|\/+$/g, ""),
       language: pageLanguage.indexOf("en") === 0 ? "en" : "nb",
       exitUrl: data.exitUrl || DEFAULT_EXIT_URL,
       startOpen: data.open === "true"

@@ -1,53 +1,14 @@
-"""The real stack on free loopback ports: action server, Rasa server, chat page."""
+"""Conversations with the real stack on free loopback ports, through the web channel."""
 from __future__ import annotations
 
-import json
-import socket
 import urllib.request
 import uuid
-from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from veiviser import supervisor
+from tests.stack_client import exchange, say
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def stack(model: Path, catalogue_url: str, tmp_path_factory, monkeypatch_module) -> Iterator[supervisor.Stack]:
-    monkeypatch_module.setenv("VEIVISER_CATALOG_URL", catalogue_url)
-    logs = tmp_path_factory.mktemp("logs")
-    ports = supervisor.Ports(rasa=free_port(), actions=free_port(), web=free_port(), staff=free_port())
-    with supervisor.running(ports, model, log_dir=logs) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
-def exchange(stack: supervisor.Stack, sender: str, text: str) -> list[dict]:
-    request = urllib.request.Request(
-        f"{stack.rasa_url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
-
-
-def say(stack: supervisor.Stack, sender: str, text: str) -> list[str]:
-    return [m.get("text", "") for m in exchange(stack, sender, text)]
 
 
 def test_thin_slice(stack):

@@ -1,0 +1,110 @@
+"""Run one turn of the bot so that the person always gets an answer.
+
+Every channel sends its messages through `answer`. When the turn raises,
+takes longer than the turn timeout, produces no message (no model loaded),
+or fails inside Rasa, the person still gets the safety net with 113 and the
+helplines; a message that signals a crisis gets the crisis answer, decided by
+plain Python (bot/crisis.py) because the model may be the part that is down.
+
+Rasa catches a failing custom action (action server down, catalogue down),
+logs it and carries on with whatever it has, so the log record is the only
+sign of that failure: `TurnFailures` watches the error records of Rasa's
+processor and actions while a turn is running and marks that turn failed.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from bot.crisis import detect_crisis
+from bot.cues import detect_language
+from bot.domain_texts import response_text
+from bot.safety_net import safety_net_text
+
+logger = logging.getLogger(__name__)
+TIMEOUT_SETTING = "VEIVISER_TURN_TIMEOUT_S"
+DEFAULT_TIMEOUT_S = 15.0  # below the widget's 20 s, so the channel's answer arrives first
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+@dataclass
+class _Turn:
+    failed: bool = False
+
+
+_current_turn: contextvars.ContextVar[_Turn | None] = contextvars.ContextVar("veiviser_turn", default=None)
+
+
+def mark_failed() -> None:
+    """Called from code that runs inside a turn (e.g. a store's error callback) when a part of it failed."""
+    turn = _current_turn.get()
+    if turn is not None:
+        turn.failed = True
+
+
+class TurnFailures(logging.Handler):
+    """Marks the running turn failed when Rasa logs an error while it runs."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        mark_failed()
+
+
+WATCHED_LOGGERS = ("rasa.core.processor", "rasa.core.actions")
+
+
+def watch_for_failures() -> None:
+    """Install the watcher once per process on the loggers where Rasa reports what it swallowed."""
+    for name in WATCHED_LOGGERS:
+        watched = logging.getLogger(name)
+        if not any(isinstance(handler, TurnFailures) for handler in watched.handlers):
+            watched.addHandler(TurnFailures())
+
+
+def turn_timeout_s() -> float:
+    return float(os.environ.get(TIMEOUT_SETTING) or DEFAULT_TIMEOUT_S)
+
+
+async def answer(handle: Handler, text: str, sender_id: str, channel: str) -> tuple[list[dict[str, Any]], bool]:
+    """The messages for the person, and whether the bot itself answered (False: the safety net did).
+
+    `text` must already be redacted: it goes into the tracker store.
+    """
+    collector = CollectingOutputChannel()
+    turn = _Turn()
+    reset = _current_turn.set(turn)
+    try:
+        await asyncio.wait_for(handle(UserMessage(text, collector, sender_id, input_channel=channel)), turn_timeout_s())
+    except asyncio.TimeoutError:
+        logger.error("A turn took longer than %.0f s; sending the safety net.", turn_timeout_s())
+        turn.failed = True
+    except Exception as error:  # noqa: BLE001 - whatever broke, the person gets an answer
+        logger.error("A turn failed (%s); sending the safety net.", type(error).__name__)
+        logger.debug("Traceback of the failed turn", exc_info=True)
+        turn.failed = True
+    finally:
+        _current_turn.reset(reset)
+    messages = list(collector.messages)
+    if turn.failed or not messages:
+        return with_safety_net(messages, text, sender_id), False
+    return messages, True
+
+
+def with_safety_net(messages: list[dict[str, Any]], text: str, sender_id: str) -> list[dict[str, Any]]:
+    """What got out, plus the crisis answer or the safety net if it is not already there."""
+    language = detect_language(text)
+    crisis = detect_crisis(text)
+    said = {message.get("text") for message in messages}
+    if crisis:
+        extra = response_text(f"utter_{crisis}", language)
+        return messages if extra in said else [{"recipient_id": sender_id, "text": extra}, *messages]
+    extra = safety_net_text(language)
+    return messages if extra in said else [*messages, {"recipient_id": sender_id, "text": extra}]

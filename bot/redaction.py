@@ -1,0 +1,44 @@
+"""Take fødselsnummer, phone numbers and e-mail addresses out of what a person writes.
+
+Every channel runs the text through `redact` before Rasa sees it, so the
+tracker store, the logs and the action server only ever get the redacted
+text. Postcodes (4 digits) and short emergency numbers (113, 116 123) are
+what the bot needs and stay.
+
+Fødselsnummer: any 11 digits (also written 6 + 5 with a space) are taken
+out, without checking the mod-11 control digits. A mistyped number is still
+someone's identity, and nothing the bot answers needs an 11-digit number, so
+a false alarm costs nothing while a miss would store an identity.
+
+Phone numbers: Norwegian numbers are 8 digits starting with 2-9 (Nkom's
+numbering plan), written whole or in groups (912 34 567, 91 23 45 67,
+9123 4567), optionally after +47, 0047 or 47. The leading 2-9 keeps
+postcodes starting with 0 or 1 (all of Oslo and Akershus) safe even when two
+are written side by side.
+"""
+from __future__ import annotations
+
+import re
+
+FODSELSNUMMER = "[fødselsnummer]"
+PHONE = "[telefonnummer]"
+EMAIL = "[e-post]"
+
+# Dots are left out on purpose: 24.12.2025 is a date, not a phone number.
+_SEPARATOR = r"[ \-]?"
+_NO_DIGIT_BEFORE = r"(?<![\d+])"
+_NO_DIGIT_AFTER = r"(?!\d)"
+_COUNTRY_CODE = r"(?:(?:\+|00)47[ \-]?|47[ \-]?)?"
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"), EMAIL),
+    (re.compile(_NO_DIGIT_BEFORE + r"\d{6}" + _SEPARATOR + r"\d{5}" + _NO_DIGIT_AFTER), FODSELSNUMMER),
+    (re.compile(_NO_DIGIT_BEFORE + _COUNTRY_CODE + r"[2-9](?:" + _SEPARATOR + r"\d){7}" + _NO_DIGIT_AFTER), PHONE),
+)
+
+
+def redact(text: str) -> str:
+    """The text with every fødselsnummer, Norwegian phone number and e-mail address replaced by a label."""
+    for pattern, label in _PATTERNS:
+        text = pattern.sub(label, text)
+    return text

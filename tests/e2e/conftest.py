@@ -1,0 +1,23 @@
+"""One real stack for the end-to-end tests: action server, Rasa server and chat page on free ports."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests import stack_client
+from veiviser import supervisor
+
+
+@pytest.fixture(scope="package")
+def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The stack's logs (one file per process) and its conversations database."""
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="package")
+def stack(model: Path, catalogue_url: str, stack_dir: Path) -> Iterator[supervisor.Stack]:
+    with supervisor.running(supervisor.Ports.free(), model, log_dir=stack_dir,
+                            settings=stack_client.settings(stack_dir, catalogue_url)) as running:
+        yield running

@@ -14,7 +14,7 @@ TRAINING_INPUTS := config.yml $(wildcard bot/domain/*.yml) bot/crisis_patterns.y
 CATALOGUE_INPUTS := $(wildcard services_catalog/*.py services_catalog/migrations/versions/*.py \
 	services_catalog/data/catalogue/*.json)
 
-.PHONY: run test install model catalogue clean chromium
+.PHONY: run test install model catalogue clean chromium bench
 
 run: install $(CATALOGUE) $(MODEL)
 	$(BIN)/veiviser run
@@ -29,6 +29,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	  [ -x $(BIN)/python ] || $$py -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+# Benchmarks (not part of `make test`): bench/results/ and docs/benchmarks.md, about 15 minutes.
+# BENCH_SIZES="1000 1000000" picks the catalogue sizes of the search scaling.
+bench: $(VENV)/.bench-installed $(CATALOGUE) $(MODEL)
+	$(BIN)/python bench/run_all.py $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
 	touch $@
 
 catalogue: $(CATALOGUE)

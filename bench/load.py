@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py                          # starts the stack, 1, 10 and 50 at a time
     .venv/bin/python bench/load.py --concurrency 50 --conversations 200
     .venv/bin/python bench/load.py --url http://127.0.0.1:5005 --channel /webhooks/web/webhook
+    .venv/bin/python bench/load.py --url http://127.0.0.1:5006 --scripts rasa-init   # a reference bot (REST)
     .venv/bin/python bench/load.py --json-out var/bench/load.json
 
 Why a script and not a timed test: latency depends on the machine and its
@@ -10,8 +11,9 @@ load. This prints what issue 6 asks for (errors, p50/p95/p99 per turn,
 turns per second at each concurrency; the target is zero errors at 50
 concurrent conversations on 2 cores) and can write it as JSON for
 `make bench`. Each virtual user holds one scripted conversation after
-another (SCRIPTS: the screening paths, with catalogue search), each with a
-new sender id; a turn is an error if the server does not answer 200 with
+another (SCRIPTS["veiviser"]: the screening paths, with catalogue search;
+or the script of a reference bot, bench/references.py), each with a new
+sender id; a turn is an error if the server does not answer 200 with
 at least one message within the timeout, or answers with the web channel's
 safety net (which it sends when the bot itself failed). Requests are bounded in count and
 time and go only to loopback unless --url says otherwise.
@@ -42,17 +44,31 @@ from veiviser import supervisor  # noqa: E402
 
 TURN_TIMEOUT_S = 60
 SAFETY_NET = {safety_net_text("nb"), safety_net_text("en")}
-# The dialogue's main paths, each ending in a catalogue search (or the rights answer).
-SCRIPTS: tuple[tuple[str, ...], ...] = (
-    ("hei", "jeg trenger hjelp med rusen min", "Bergen"),
-    ("sønnen min ruser seg, hva gjør jeg", "Trondheim"),
-    ("trenger et sted å sove i natt, bor i Tromsø",),
-    ("I need help with my drug use, I live in Oslo",),
-    ("hvor kan jeg få sår stelt uten time", "Stavanger"),
-    ("jeg vil på avrusning", "vil ikke si"),
-    ("kan jeg velge behandlingssted selv?",),
-    ("eg treng hjelp med rusen, bur i Ålesund",),
-)
+Script = tuple[str, ...]
+SCRIPTS: dict[str, tuple[Script, ...]] = {
+    # Veiviser: the dialogue's main paths, each ending in a catalogue search (or the rights answer).
+    "veiviser": (
+        ("hei", "jeg trenger hjelp med rusen min", "Bergen"),
+        ("sønnen min ruser seg, hva gjør jeg", "Trondheim"),
+        ("trenger et sted å sove i natt, bor i Tromsø",),
+        ("I need help with my drug use, I live in Oslo",),
+        ("hvor kan jeg få sår stelt uten time", "Stavanger"),
+        ("jeg vil på avrusning", "vil ikke si"),
+        ("kan jeg velge behandlingssted selv?",),
+        ("eg treng hjelp med rusen, bur i Ålesund",),
+    ),
+    # The bot `rasa init` makes: its own stories (greet, mood, cheer up, bot challenge, goodbye).
+    "rasa-init": (
+        ("hello", "I am great"),
+        ("hi", "I am sad", "yes"),
+        ("hey there", "very unhappy", "no"),
+        ("are you a bot?", "bye"),
+    ),
+    # The floor (bench/references.py): one rule, greet -> utter_greet.
+    "floor": (("hei", "hallo"), ("hei",)),
+}
+# Veiviser's chat channel (bot/channels/web.py); the reference bots have Rasa's REST channel.
+CHANNELS = {"veiviser": "/webhooks/web/webhook", "rasa-init": "/webhooks/rest/webhook", "floor": "/webhooks/rest/webhook"}
 
 
 @dataclass
@@ -78,13 +94,18 @@ class Level:
 
 def main() -> int:
     args = arguments()
-    if args.url:
-        levels = asyncio.run(run_levels(args.url + args.channel, args))
-    else:
-        levels = with_stack(lambda url: asyncio.run(run_levels(url + args.channel, args)))
+    scripts = SCRIPTS[args.scripts]
+
+    channel = args.channel or CHANNELS[args.scripts]
+
+    def run(url: str) -> list[Level]:
+        return measure(url + channel, scripts, args.concurrency, args.conversations)
+
+    levels = run(args.url) if args.url else with_stack(run)
     report = {
         "benchmark": "load: concurrent scripted conversations through the chat channel",
-        "channel": args.channel,
+        "channel": channel,
+        "scripts": args.scripts,
         "levels": [level.figures() for level in levels],
         "python": platform.python_version(),
         "when": datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -101,11 +122,15 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--conversations", type=int, help="per level (default: 4 per concurrent user, at least 16)")
     parser.add_argument("--url", help="a running Rasa server; default: start the stack on free loopback ports")
-    parser.add_argument("--channel", default="/webhooks/web/webhook", help="the channel's webhook path")
+    parser.add_argument("--channel", help="the channel's webhook path (default: the bot's, CHANNELS)")
+    parser.add_argument("--scripts", choices=sorted(SCRIPTS), default="veiviser",
+                        help="which bot's conversations to hold (a reference bot needs --url)")
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args()
     if any(n < 1 or n > 200 for n in args.concurrency):
         parser.error("--concurrency takes values from 1 to 200")
+    if args.scripts != "veiviser" and not args.url:
+        parser.error("a reference bot's scripts need --url (bench/run_all.py starts the reference bots)")
     return args
 
 
@@ -121,19 +146,34 @@ def with_stack(run: Callable[[str], list[Level]]) -> list[Level]:
             return run(stack.rasa_url)
 
 
-async def run_levels(url: str, args: argparse.Namespace) -> list[Level]:
+def measure(
+    webhook: str, scripts: tuple[Script, ...], concurrency: list[int], conversations: int | None = None
+) -> list[Level]:
+    """Each concurrency level in turn against a running bot's webhook, after one warm-up conversation.
+
+    `conversations` per level defaults to 4 per concurrent user, at least 16.
+    """
+    return asyncio.run(_run_levels(webhook, scripts, concurrency, conversations))
+
+
+async def _run_levels(
+    url: str, scripts: tuple[Script, ...], concurrency: list[int], conversations: int | None
+) -> list[Level]:
     timeout = aiohttp.ClientTimeout(total=TURN_TIMEOUT_S)
-    connector = aiohttp.TCPConnector(limit=max(args.concurrency))
+    connector = aiohttp.TCPConnector(limit=max(concurrency))
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as client:
-        await conversation(client, url, SCRIPTS[0], Level(0))  # warm-up: first model and catalogue use
-        return [await run_level(client, url, n, args.conversations or max(16, 4 * n)) for n in args.concurrency]
+        for script in scripts:  # warm-up: first model, policy and catalogue use
+            await conversation(client, url, script, Level(0))
+        return [await run_level(client, url, scripts, n, conversations or max(16, 4 * n)) for n in concurrency]
 
 
-async def run_level(client: aiohttp.ClientSession, url: str, concurrency: int, conversations: int) -> Level:
+async def run_level(
+    client: aiohttp.ClientSession, url: str, scripts: tuple[Script, ...], concurrency: int, conversations: int
+) -> Level:
     level = Level(concurrency)
-    queue: asyncio.Queue[tuple[str, ...]] = asyncio.Queue()
+    queue: asyncio.Queue[Script] = asyncio.Queue()
     for n in range(conversations):
-        queue.put_nowait(SCRIPTS[n % len(SCRIPTS)])
+        queue.put_nowait(scripts[n % len(scripts)])
 
     async def user() -> None:
         while not queue.empty():
@@ -146,7 +186,7 @@ async def run_level(client: aiohttp.ClientSession, url: str, concurrency: int, c
     return level
 
 
-async def conversation(client: aiohttp.ClientSession, url: str, script: tuple[str, ...], level: Level) -> None:
+async def conversation(client: aiohttp.ClientSession, url: str, script: Script, level: Level) -> None:
     sender = f"load-{uuid.uuid4()}"
     for text in script:
         started = time.perf_counter()

@@ -75,20 +75,34 @@ def main() -> int:
     if not 1_000 <= args.services <= 1_000_000:
         print("--services must be between 1,000 and 1,000,000", file=sys.stderr)
         return 2
-    url, build = _catalogue(args.services, args.seed, args.rebuild)
-    queries = _queries(args.queries, args.seed, args.mix)
-    gazetteer = Gazetteer.load()
-    factories = {"as_db_py": session_factory(url), "tuned": _pooled_mmap(url)}
-    snapshot_s = _snapshot_seconds(factories["as_db_py"])
-    runs = {setup: _run(factories[setup], gazetteer, queries, freeze=setup == "tuned") for setup in SETUPS}
-    baseline_ms = [_timed(lambda: _full_scan(factories["tuned"], q))[0] for q in queries[: args.baseline_queries]]
-    figures = _figures(args, build, runs, baseline_ms, url)
-    figures["snapshot_build_s"] = round(snapshot_s, 2)
+    figures = measure(args.services, args.queries, args.mix, args.seed, args.baseline_queries, args.rebuild)
     _print(figures)
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
+
+
+def measure(services: int, queries: int = 2_000, mix: str = "realistic", seed: int = 1,
+            baseline_queries: int = 20, rebuild: bool = False) -> dict[str, Any]:
+    """Every figure this script prints, for one catalogue size (bench/run_all.py calls it per size)."""
+    url, build = _catalogue(services, seed, rebuild)
+    searches = _queries(queries, seed, mix)
+    gazetteer = Gazetteer.load()
+    factories = {"as_db_py": session_factory(url), "tuned": _pooled_mmap(url)}
+    snapshot_s = _snapshot_seconds(factories["as_db_py"])
+    runs = {setup: _run(factories[setup], gazetteer, searches, freeze=setup == "tuned") for setup in SETUPS}
+    baseline_ms = [_timed(lambda: _full_scan(factories["tuned"], q))[0] for q in searches[:baseline_queries]]
+    figures = _figures(services, seed, mix, build, runs, baseline_ms, url)
+    figures["snapshot_build_s"] = round(snapshot_s, 2)
+    return figures
+
+
+def search_ms(url: str, queries: int = 500, seed: int = 1) -> dict[str, float]:
+    """Percentiles of one realistic search in the catalogue at `url` as the action server makes it
+    (engine from db.py): the catalogue's share of a turn, for bench/run_all.py's breakdown."""
+    run = _run(session_factory(url), Gazetteer.load(), _queries(queries, seed, "realistic"), freeze=False)
+    return _percentiles(run["total"])
 
 
 def _arguments() -> argparse.Namespace:
@@ -326,7 +340,8 @@ def _fits(service: Service, query: Query, languages: dict, schedules: dict) -> b
 # --- figures ---------------------------------------------------------------------------
 
 
-def _figures(args, build: dict, runs: dict[str, dict], baseline_ms: list[float], url: str) -> dict:
+def _figures(services: int, seed: int, mix: str, build: dict, runs: dict[str, dict], baseline_ms: list[float],
+             url: str) -> dict:
     baseline = _percentiles(baseline_ms)
     setups = {}
     for setup, run in runs.items():
@@ -344,9 +359,9 @@ def _figures(args, build: dict, runs: dict[str, dict], baseline_ms: list[float],
     found = runs[SETUPS[0]]["found"]
     return {
         "benchmark": "search: nearest 10 with filters",
-        "services": args.services,
-        "seed": args.seed,
-        "mix": args.mix,
+        "services": services,
+        "seed": seed,
+        "mix": mix,
         "queries": len(found),
         "mean_matches": round(statistics.fmean(found), 2),
         "queries_with_fewer_than_10": sum(1 for n in found if n < LIMIT),
@@ -354,7 +369,7 @@ def _figures(args, build: dict, runs: dict[str, dict], baseline_ms: list[float],
         "baseline_queries": len(baseline_ms),
         "baseline_ms": baseline,
         "bulk_load": build,
-        "hsds_import_services_per_s": round(_hsds_import_rate(args.seed)),
+        "hsds_import_services_per_s": round(_hsds_import_rate(seed)),
         "catalogue": url,
         "sqlite": sqlite3.sqlite_version,
         "python": platform.python_version(),

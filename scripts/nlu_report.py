@@ -22,10 +22,13 @@ REPORT = ROOT / "docs" / "nlu-report.md"
 NOT_SCORED_HERE = {"CueExtractor"}
 
 
-def evaluate(model: Path, out: Path) -> None:
+def evaluate(model: Path, out: Path, plots: bool = False) -> None:
+    """`rasa test nlu` on the held-out set into `out`; with `plots`, also Rasa's confusion matrices
+    and every prediction (intent_successes.json), as bench/nlu_quality.py needs."""
     rasa = Path(sys.executable).parent / "rasa"
+    extra = ["--successes"] if plots else ["--no-plot"]
     subprocess.run([str(rasa), "test", "nlu", "--model", str(model), "--nlu", "tests/nlu_holdout",
-                    "--out", str(out), "--no-plot"], cwd=ROOT, check=True, capture_output=True)
+                    "--out", str(out), *extra], cwd=ROOT, check=True, capture_output=True)
 
 
 def table(report: dict, title: str) -> list[str]:

@@ -18,7 +18,7 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterator, Mapping, Sequence
 
 from bot import retention
 
@@ -80,7 +80,7 @@ def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess
     )
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, name: str) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, name: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -114,8 +114,13 @@ def _environment(ports: Ports, settings: Mapping[str, str]) -> dict[str, str]:
 
 
 def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True,
-          settings: Mapping[str, str] | None = None) -> Stack:
-    """`settings` override the environment for the stack's processes (the tests' databases, timeouts)."""
+          settings: Mapping[str, str] | None = None, rasa_args: Sequence[str] = (),
+          action_url: str | None = None) -> Stack:
+    """`settings` override the environment for the stack's processes (the tests' databases, timeouts).
+
+    `rasa_args` are added to `rasa run` (e.g. --enable-api); `action_url` makes Rasa call the action
+    server there instead of directly (the benchmark's timing proxy, bench/breakdown.py).
+    """
     stack = Stack(ports)
     env = _environment(ports, settings or {})
     (ROOT / "var").mkdir(exist_ok=True)  # the default conversations database and pseudonym key live there
@@ -129,8 +134,8 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
         rasa = _spawn(
             [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
              "--credentials", "credentials.yml", "--port", str(ports.rasa), "--interface", "127.0.0.1",
-             "--auth-token", env[TOKEN_SETTING], "--cors", *_allowed_origins(ports, env)],
-            env, log("rasa"),
+             "--auth-token", env[TOKEN_SETTING], "--cors", *_allowed_origins(ports, env), *rasa_args],
+            dict(env, VEIVISER_ACTION_URL=action_url or env["VEIVISER_ACTION_URL"]), log("rasa"),
         )
         stack.processes["rasa"] = rasa
         if with_web:
@@ -142,10 +147,10 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
             stack.processes["web"] = web
             staff = _spawn([sys.executable, "-m", "staff_web", "--port", str(ports.staff)], env, log("staff"))
             stack.processes["staff"] = staff
-            _wait_until_up(stack.web_url, web, "chat page")
-            _wait_until_up(stack.staff_url, staff, "staff lookup")
-        _wait_until_up(f"{stack.actions_url}/health", actions, "action server")
-        _wait_until_up(stack.rasa_url, rasa, "Rasa server")
+            wait_until_up(stack.web_url, web, "chat page")
+            wait_until_up(stack.staff_url, staff, "staff lookup")
+        wait_until_up(f"{stack.actions_url}/health", actions, "action server")
+        wait_until_up(stack.rasa_url, rasa, "Rasa server")
     except BaseException:
         stop(stack)
         raise
@@ -185,8 +190,9 @@ def _terminate(processes: list[subprocess.Popen], grace_s: float) -> None:
 
 @contextmanager
 def running(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool = True,
-            settings: Mapping[str, str] | None = None) -> Iterator[Stack]:
-    stack = start(ports, model, log_dir, with_web, settings)
+            settings: Mapping[str, str] | None = None, rasa_args: Sequence[str] = (),
+            action_url: str | None = None) -> Iterator[Stack]:
+    stack = start(ports, model, log_dir, with_web, settings, rasa_args, action_url)
     try:
         yield stack
     finally:

@@ -32,3 +32,8 @@ def response_text(name: str, language: str | None = None) -> str:
     """Bokmål unless the domain has a variant for the conversation's language."""
     variants = _responses()[name]
     return variants.get(language or DEFAULT_LANGUAGE, variants[DEFAULT_LANGUAGE])
+
+
+def response_texts(name: str) -> frozenset[str]:
+    """Every language's text of a response, to recognise it among the bot's replies."""
+    return frozenset(_responses()[name].values())

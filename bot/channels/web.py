@@ -26,7 +26,7 @@ from bot import log_scrub, retention
 from bot.channels import health, safe_turn
 from bot.conversation_store import forget_conversation, purge_periodically, report_store_failures
 from bot.cues import detect_language
-from bot.domain_texts import response_text
+from bot.domain_texts import response_text, response_texts
 from bot.pseudonym import pseudonym
 from bot.redaction import redact
 
@@ -78,7 +78,8 @@ class WebInput(InputChannel):
                 return response.json({"error": str(error)}, status=400)
             agent: Agent = request.app.ctx.agent
             messages, answered = await safe_turn.answer(on_new_message, text, sender_id, self.name())
-            if answered and await _restarted(agent, sender_id) and not await _forget(agent, sender_id):
+            if answered and _confirms_deletion(messages) and await _restarted(agent, sender_id) \
+                    and not await _forget(agent, sender_id):
                 messages = [_reply(sender_id, NOT_FORGOTTEN, detect_language(text))]
             return response.json(messages)
 
@@ -131,6 +132,16 @@ def _message(request: Request) -> str:
 
 def _reply(sender_id: str, response_name: str, language: str | None) -> dict[str, Any]:
     return {"recipient_id": sender_id, "text": response_text(response_name, language)}
+
+
+def _confirms_deletion(messages: list[dict[str, Any]]) -> bool:
+    """Only a turn that said the conversation is deleted can have restarted it.
+
+    Checked first because reading the whole stored conversation back after every turn
+    cost more than the NLU (bench/breakdown.py).
+    """
+    confirmations = response_texts(FORGOTTEN)
+    return any(message.get("text") in confirmations for message in messages)
 
 
 async def _restarted(agent: Agent, sender_id: str) -> bool:

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
 from bot import retention  # noqa: E402
+from bot import lock_store  # noqa: E402
 from veiviser import supervisor  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("VEIVISER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -128,7 +129,7 @@ def shared_stores() -> Iterator[dict[str, str]]:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
         yield {retention.TRACKER_URL_SETTING: admin.url.set(database=name).render_as_string(hide_password=False),
-               "VEIVISER_LOCK_STORE": "redis", "VEIVISER_REDIS_HOST": REDIS_HOST,
+               "VEIVISER_LOCK_STORE": lock_store.MODULE_PATH, "VEIVISER_REDIS_HOST": REDIS_HOST,
                "VEIVISER_REDIS_PORT": str(REDIS_PORT), "VEIVISER_REDIS_DB": str(REDIS_DB),
                "VEIVISER_REDIS_KEY_PREFIX": prefix}
     finally:

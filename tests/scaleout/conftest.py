@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from bot import pseudonym, retention
+from bot import lock_store
 from tests import stack_client
 from tests.conftest import _temporary_postgres_database
 from veiviser import supervisor
@@ -61,7 +62,7 @@ def replicas(model: Path, catalogue_url: str, tracker_url: str, lock_prefix: str
     settings = {
         **stack_client.settings(logs, catalogue_url),
         retention.TRACKER_URL_SETTING: tracker_url,
-        "VEIVISER_LOCK_STORE": "redis",
+        "VEIVISER_LOCK_STORE": lock_store.MODULE_PATH,
         "VEIVISER_REDIS_HOST": REDIS_HOST,
         "VEIVISER_REDIS_PORT": str(REDIS_PORT),
         "VEIVISER_REDIS_DB": str(REDIS_DB),

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
 import aiohttp
 import pytest
-import redis.asyncio
+import redis
 
 from bench.load import SCRIPTS
 from bot.pseudonym import pseudonym
@@ -130,26 +131,29 @@ def test_redis_lock_serialises_one_conversation_sent_to_two_replicas_at_once(
 
 async def simultaneous_turns(replicas: supervisor.Stack, sender: str, texts: tuple[str, str],
                              lock_prefix: str) -> list[int]:
-    """Send `texts` at the same moment, one to each replica; return the lock's ticket counts seen meanwhile."""
-    store = redis.asyncio.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB)
+    """Send `texts` at the same moment, one to each replica; return the lock's ticket counts seen meanwhile.
+
+    The lock is watched from a thread with the plain Redis client, apart from the event loop that sends.
+    """
     lock_key = f"{lock_prefix}:lock:{pseudonym('web', sender)}"  # Rasa's RedisLockStore key
     tickets_seen = [0]
+    done = threading.Event()
 
-    async def watch_lock() -> None:
-        while True:
-            value = await store.get(lock_key)
-            if value:
-                tickets_seen.append(len(json.loads(value)["tickets"]))
-            await asyncio.sleep(0.002)
+    def watch_lock() -> None:
+        with redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB) as store:
+            while not done.wait(0.002):
+                value = store.get(lock_key)
+                if value:
+                    tickets_seen.append(len(json.loads(value)["tickets"]))
 
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as client:
         await send(client, replicas.rasa_url, sender, "hei")
-        watcher = asyncio.create_task(watch_lock())
+        watcher = threading.Thread(target=watch_lock)
+        watcher.start()
         try:
             await asyncio.gather(*(send(client, url, sender, text)
                                    for url, text in zip(replicas.rasa_replica_urls, texts)))
         finally:
-            watcher.cancel()
-            await asyncio.gather(watcher, return_exceptions=True)
-            await store.close()
+            done.set()
+            watcher.join()
     return tickets_seen

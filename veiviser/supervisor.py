@@ -1,10 +1,10 @@
 """Start and stop the local stack: action server, Rasa server, chat page and staff lookup.
 
-`start_replicas` starts several Rasa and action servers behind round-robin
-proxies instead (tests/scaleout, bench/scaleout.py).
 `make run` and the end-to-end tests both use this, so what the tests prove
 is what a person runs. The reliability tests stop single processes
-(`stop_process`) to prove the person still gets an answer.
+(`stop_process`) to prove the person still gets an answer. `start_replicas`
+starts several Rasa and action servers behind round-robin proxies instead
+(tests/scaleout, bench/scaleout.py).
 """
 from __future__ import annotations
 
@@ -164,8 +164,8 @@ def start_replicas(count: int, model: Path, log_dir: Path | None = None,
     The returned stack's rasa_url and actions_url are the proxies', so a
     client and the Rasa servers alike see one address per service, as behind
     a load balancer. Several Rasa servers need the shared stores in
-    `settings`: a PostgreSQL VEIVISER_TRACKER_URL and VEIVISER_LOCK_STORE=redis
-    (docs/deploy.md). No chat page or staff lookup: they do not scale here.
+    `settings`: a PostgreSQL VEIVISER_TRACKER_URL and the Redis lock store
+    (VEIVISER_LOCK_STORE and VEIVISER_REDIS_*, docs/deploy.md). No chat page or staff lookup: they do not scale here.
     """
     ports = Ports.free()
     stack = Stack(ports)
@@ -178,13 +178,12 @@ def start_replicas(count: int, model: Path, log_dir: Path | None = None,
         stack.processes["actions-proxy"] = _round_robin(ports.actions, action_ports, env, log("actions-proxy"))
         for n, port in enumerate(action_ports):
             _wait_until_up(f"http://127.0.0.1:{port}/health", stack.processes[f"actions-{n}"], f"action server {n}")
-        for n in range(count):
+        rasa_ports = [free_port() for _ in range(count)]
+        for n, port in enumerate(rasa_ports):
             # One at a time: the first creates the tracker store's tables, which two at once could both try.
-            port = free_port()
             stack.processes[f"rasa-{n}"] = _rasa_server(port, model, ports, env, log(f"rasa-{n}"))
             stack.rasa_replica_urls.append(f"http://127.0.0.1:{port}")
             _wait_until_up(stack.rasa_replica_urls[-1], stack.processes[f"rasa-{n}"], f"Rasa server {n}")
-        rasa_ports = [int(url.rsplit(":", 1)[1]) for url in stack.rasa_replica_urls]
         stack.processes["rasa-proxy"] = _round_robin(ports.rasa, rasa_ports, env, log("rasa-proxy"))
         _wait_until_up(f"{stack.actions_url}/health", stack.processes["actions-proxy"], "action servers' proxy")
         _wait_until_up(stack.rasa_url, stack.processes["rasa-proxy"], "Rasa servers' proxy")

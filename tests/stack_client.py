@@ -59,7 +59,8 @@ def stored_events(tracker_url: str) -> list[tuple[str, str]]:
     engine = sa.create_engine(tracker_url, future=True)
     try:
         with engine.connect() as connection:
-            return [(sender, data) for sender, data in connection.execute(sa.text("SELECT sender_id, data FROM events ORDER BY id"))]
+            rows = connection.execute(sa.text("SELECT sender_id, data FROM events ORDER BY id"))
+            return [(sender, data) for sender, data in rows]
     finally:
         engine.dispose()
 

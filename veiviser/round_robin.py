@@ -15,6 +15,7 @@ so a client can see which replica served which message.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 from typing import Sequence
 
@@ -50,7 +51,7 @@ def make_app(backends: Sequence[str]) -> web.Application:
                                              data=await request.read(), allow_redirects=False) as answer:
                 body = await answer.read()
                 out_headers = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_HEADERS}
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             return web.json_response({"error": f"backend {index} unreachable: {type(error).__name__}"},
                                      status=502, headers={BACKEND_HEADER: str(index)})
         out_headers[BACKEND_HEADER] = str(index)

@@ -27,6 +27,7 @@ BACKEND_HEADER = "X-Veiviser-Backend"
 HOP_HEADERS = frozenset({"connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer",
                          "proxy-authorization", "proxy-authenticate", "host", "content-length"})
 TIMEOUT_S = 120
+CLIENT = web.AppKey("client", aiohttp.ClientSession)
 
 
 def make_app(backends: Sequence[str]) -> web.Application:
@@ -37,17 +38,17 @@ def make_app(backends: Sequence[str]) -> web.Application:
 
     async def open_client(app: web.Application) -> None:
         connector = aiohttp.TCPConnector(limit=0)  # the backends' own limits apply, not the proxy's
-        app["client"] = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=TIMEOUT_S),
+        app[CLIENT] = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=TIMEOUT_S),
                                               auto_decompress=False)
 
     async def close_client(app: web.Application) -> None:
-        await app["client"].close()
+        await app[CLIENT].close()
 
     async def forward(request: web.Request) -> web.StreamResponse:
         index, backend = next(turns)
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
         try:
-            async with app["client"].request(request.method, backend + request.path_qs, headers=headers,
+            async with app[CLIENT].request(request.method, backend + request.path_qs, headers=headers,
                                              data=await request.read(), allow_redirects=False) as answer:
                 body = await answer.read()
                 out_headers = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_HEADERS}

@@ -19,10 +19,9 @@ import aiohttp
 import pytest
 import redis
 
-from bench.load import SCRIPTS
+from bench.load import SAFETY_NET, SCRIPTS
 from bot.pseudonym import pseudonym
 from bot.redaction import redact
-from bot.safety_net import safety_net_text
 from tests import stack_client
 from tests.scaleout.conftest import REDIS_DB, REDIS_HOST, REDIS_PORT, REPLICAS
 from veiviser import supervisor
@@ -33,9 +32,8 @@ pytestmark = pytest.mark.e2e
 CONVERSATIONS = 40
 CONCURRENCY = 16
 LOCK_ROUNDS = 5
-# Every script gets a last turn, so most conversations have three or four.
+# Every script gets a last turn, so each conversation has two to four.
 LAST_TURN = "takk for hjelpen"
-SAFETY_NET = {safety_net_text("nb"), safety_net_text("en")}
 WEBHOOK = f"{stack_client.WEB_CHANNEL}/webhook"
 
 

@@ -36,8 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bot import retention  # noqa: E402
-from bot import lock_store  # noqa: E402
+from bot import lock_store, retention  # noqa: E402
 from veiviser import supervisor  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("VEIVISER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -95,6 +94,8 @@ def measure(count: int, model: Path, settings: dict[str, str], args: argparse.Na
     figures = level.figures()
     turns = max(1, len(level.turn_ms))
     return {"replicas": count, "turns_per_s": figures["turns_per_s"], "turns": figures["turns"],
+            "seconds": round(level.seconds, 1),
+            "cores_used": {name: round(s / level.seconds, 2) for name, s in used.items()},
             "errors": figures["errors"], "error_kinds": figures["error_kinds"], "turn_ms": figures["turn_ms"],
             "load_average": [round(x, 2) for x in load_average],
             "cpu_s": used, "cpu_ms_per_turn": {name: round(1000 * s / turns, 1) for name, s in used.items()}}

@@ -55,11 +55,12 @@ def health(stack: supervisor.Stack) -> tuple[int, dict]:
 
 
 def stored_events(tracker_url: str) -> list[tuple[str, str]]:
-    """(sender_id, data) of every event in a conversations database (Rasa's events table)."""
+    """(sender_id, data) of every event in a conversations database (Rasa's events table), in stored order."""
     engine = sa.create_engine(tracker_url, future=True)
     try:
         with engine.connect() as connection:
-            return [(sender, data) for sender, data in connection.execute(sa.text("SELECT sender_id, data FROM events"))]
+            rows = connection.execute(sa.text("SELECT sender_id, data FROM events ORDER BY id"))
+            return [(sender, data) for sender, data in rows]
     finally:
         engine.dispose()
 

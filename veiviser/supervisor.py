@@ -2,7 +2,9 @@
 
 `make run` and the end-to-end tests both use this, so what the tests prove
 is what a person runs. The reliability tests stop single processes
-(`stop_process`) to prove the person still gets an answer.
+(`stop_process`) to prove the person still gets an answer. `start_replicas`
+starts several Rasa and action servers behind round-robin proxies instead
+(tests/scaleout, bench/scaleout.py).
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from bot import retention
 
@@ -46,6 +48,8 @@ class Ports:
 class Stack:
     ports: Ports
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # With replicas: each Rasa server's own URL (rasa_url is then the round-robin proxy's).
+    rasa_replica_urls: list[str] = field(default_factory=list)
 
     @property
     def rasa_url(self) -> str:
@@ -99,6 +103,16 @@ def _unset_credential_variables(env: dict[str, str]) -> dict[str, str]:
     return {name: "" for name in names if name not in env}
 
 
+# endpoints.yml's settings that may be left unset; empty ones are not listed (an empty password is none).
+ENDPOINT_DEFAULTS = {"VEIVISER_LOCK_STORE": "in_memory", "VEIVISER_REDIS_PORT": "6379", "VEIVISER_REDIS_DB": "1"}
+
+
+def _unset_endpoint_variables(env: dict[str, str]) -> dict[str, str]:
+    """As for credentials: Rasa stops on an unset ${VAR}; the defaults keep one server in memory."""
+    names = re.findall(r"\$\{(\w+)\}", (ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    return {name: ENDPOINT_DEFAULTS.get(name, "") for name in names if not env.get(name)}
+
+
 def _environment(ports: Ports, settings: Mapping[str, str]) -> dict[str, str]:
     env = {**os.environ, **settings}
     env.update(_unset_credential_variables(env))
@@ -110,6 +124,7 @@ def _environment(ports: Ports, settings: Mapping[str, str]) -> dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # Rasa's telemetry and error reports would send data to Rasa's servers: never.
     env["RASA_TELEMETRY_ENABLED"] = "false"
+    env.update(_unset_endpoint_variables(env))  # last: the URLs above are set by then
     return env
 
 
@@ -124,20 +139,11 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
     stack = Stack(ports)
     env = _environment(ports, settings or {})
     (ROOT / "var").mkdir(exist_ok=True)  # the default conversations database and pseudonym key live there
-    log = (lambda name: log_dir / f"{name}.log") if log_dir else (lambda name: None)
+    log = _log_paths(log_dir)
     try:
-        actions = _spawn(
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ports.actions)],
-            env, log("actions"),
-        )
-        stack.processes["actions"] = actions
-        rasa = _spawn(
-            [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
-             "--credentials", "credentials.yml", "--port", str(ports.rasa), "--interface", "127.0.0.1",
-             "--auth-token", env[TOKEN_SETTING], "--cors", *_allowed_origins(ports, env), *rasa_args],
-            dict(env, VEIVISER_ACTION_URL=action_url or env["VEIVISER_ACTION_URL"]), log("rasa"),
-        )
-        stack.processes["rasa"] = rasa
+        actions = stack.processes["actions"] = _action_server(ports.actions, env, log("actions"))
+        rasa_env = dict(env, VEIVISER_ACTION_URL=action_url or env["VEIVISER_ACTION_URL"])
+        rasa = stack.processes["rasa"] = _rasa_server(ports.rasa, model, ports, rasa_env, log("rasa"), rasa_args)
         if with_web:
             web = _spawn(
                 [sys.executable, "-m", "veiviser.chat_page", "--port", str(ports.web),
@@ -157,6 +163,66 @@ def start(ports: Ports, model: Path, log_dir: Path | None = None, with_web: bool
     return stack
 
 
+def start_replicas(count: int, model: Path, log_dir: Path | None = None,
+                   settings: Mapping[str, str] | None = None) -> Stack:
+    """`count` action servers and `count` Rasa servers, each kind behind a round-robin proxy.
+
+    The returned stack's rasa_url and actions_url are the proxies', so a
+    client and the Rasa servers alike see one address per service, as behind
+    a load balancer. Several Rasa servers need the shared stores in
+    `settings`: a PostgreSQL VEIVISER_TRACKER_URL and the Redis lock store
+    (VEIVISER_LOCK_STORE and VEIVISER_REDIS_*, docs/deploy.md). No chat page or staff lookup: they do not scale here.
+    """
+    ports = Ports.free()
+    stack = Stack(ports)
+    env = _environment(ports, settings or {})  # VEIVISER_ACTION_URL: the action servers' proxy
+    log = _log_paths(log_dir)
+    try:
+        action_ports = [free_port() for _ in range(count)]
+        for n, port in enumerate(action_ports):
+            stack.processes[f"actions-{n}"] = _action_server(port, env, log(f"actions-{n}"))
+        stack.processes["actions-proxy"] = _round_robin(ports.actions, action_ports, env, log("actions-proxy"))
+        for n, port in enumerate(action_ports):
+            wait_until_up(f"http://127.0.0.1:{port}/health", stack.processes[f"actions-{n}"], f"action server {n}")
+        rasa_ports = [free_port() for _ in range(count)]
+        for n, port in enumerate(rasa_ports):
+            # One at a time: the first creates the tracker store's tables, which two at once could both try.
+            stack.processes[f"rasa-{n}"] = _rasa_server(port, model, ports, env, log(f"rasa-{n}"))
+            stack.rasa_replica_urls.append(f"http://127.0.0.1:{port}")
+            wait_until_up(stack.rasa_replica_urls[-1], stack.processes[f"rasa-{n}"], f"Rasa server {n}")
+        stack.processes["rasa-proxy"] = _round_robin(ports.rasa, rasa_ports, env, log("rasa-proxy"))
+        wait_until_up(f"{stack.actions_url}/health", stack.processes["actions-proxy"], "action servers' proxy")
+        wait_until_up(stack.rasa_url, stack.processes["rasa-proxy"], "Rasa servers' proxy")
+    except BaseException:
+        stop(stack)
+        raise
+    return stack
+
+
+def _log_paths(log_dir: Path | None) -> Callable[[str], Path | None]:
+    return (lambda name: log_dir / f"{name}.log") if log_dir else (lambda name: None)
+
+
+def _action_server(port: int, env: dict[str, str], log: Path | None) -> subprocess.Popen:
+    return _spawn([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)], env, log)
+
+
+def _rasa_server(port: int, model: Path, ports: Ports, env: dict[str, str], log: Path | None,
+                 rasa_args: Sequence[str] = ()) -> subprocess.Popen:
+    """`ports` are the stack's public ones (the chat page's origin may call this server)."""
+    return _spawn(
+        [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
+         "--credentials", "credentials.yml", "--port", str(port), "--interface", "127.0.0.1",
+         "--auth-token", env[TOKEN_SETTING], "--cors", *_allowed_origins(ports, env), *rasa_args],
+        env, log,
+    )
+
+
+def _round_robin(port: int, backend_ports: list[int], env: dict[str, str], log: Path | None) -> subprocess.Popen:
+    backends = [arg for p in backend_ports for arg in ("--backend", f"http://127.0.0.1:{p}")]
+    return _spawn([sys.executable, "-m", "veiviser.round_robin", "--port", str(port), *backends], env, log)
+
+
 def _allowed_origins(ports: Ports, env: Mapping[str, str]) -> list[str]:
     """The sites whose pages may call the Rasa server from a browser: the chat page, not any site.
 
@@ -171,7 +237,7 @@ def stop(stack: Stack, grace_s: float = 10.0) -> None:
 
 
 def stop_process(stack: Stack, name: str, grace_s: float = 10.0) -> None:
-    """Stop one process ("actions", "rasa", "web" or "staff") and leave the others running."""
+    """Stop one process ("actions", "rasa", "web", "staff"; "rasa-0" etc. with replicas), leave the others."""
     _terminate([stack.processes[name]], grace_s)
 
 

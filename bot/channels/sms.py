@@ -39,7 +39,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.sms_dedup import InMemorySeenMessages, SeenMessages
+from bot.channels.sms_dedup import SeenMessages, seen_messages
 from bot.channels.sms_delivery import RetryPolicy, deliver
 from bot.channels.sms_gateways import Gateway, InboundRejected, InboundSms, gateways_from_credentials, new_reference
 from bot.channels.sms_text import choice_payload, format_turn, turn_choices
@@ -148,7 +148,7 @@ class SmsInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Mapping[str, Any]]) -> "SmsInput":
-        return cls(gateways_from_credentials(credentials or {}))
+        return cls(gateways_from_credentials(credentials or {}), seen=seen_messages())
 
     def __init__(
         self,
@@ -158,7 +158,7 @@ class SmsInput(InputChannel):
         turn_timeout_s: float = TURN_TIMEOUT_S,
     ) -> None:
         self.gateways = dict(gateways)
-        self.seen: SeenMessages = seen or InMemorySeenMessages()
+        self.seen: SeenMessages = seen or seen_messages()
         self.retry = retry
         self.turn_timeout_s = turn_timeout_s
         self._tasks: set[asyncio.Task] = set()

@@ -2,22 +2,14 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from typing import Iterator
 
 import pytest
 
 from tests.conftest import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from veiviser import supervisor
 
 
 @pytest.fixture(scope="module")
@@ -25,31 +17,18 @@ def staff_url(catalogue_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
     """`python -m staff_web` as its own process, as `veiviser run` starts it."""
     copy = tmp_path_factory.mktemp("staff") / "catalogue.sqlite"
     shutil.copy(catalogue_url.removeprefix("sqlite:///"), copy)
-    port = free_port()
+    port = supervisor.free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "staff_web", "--port", str(port), "--url", f"sqlite:///{copy}"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, server)
+        supervisor.wait_until_up(url + "/openapi.json", server, "staff lookup")
         yield url
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"staff_web exited with {server.returncode}")
-        try:
-            urllib.request.urlopen(url + "/openapi.json", timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"staff_web did not answer on {url}")
 
 
 def test_staff_find_lar_in_bergen_and_print_the_list(page, staff_url):

@@ -69,7 +69,7 @@ def staff(catalogue_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
          "--rate", "10000", "--burst", "10000"],
         env, directory / "staff.log")
     try:
-        supervisor._wait_until_up(f"http://127.0.0.1:{port}/openapi.json", process, "staff lookup")
+        supervisor.wait_until_up(f"http://127.0.0.1:{port}/openapi.json", process, "staff lookup")
         url = f"sqlite:///{database}"
         ids = service_ids(url)
         yield Staff(url, port, process, (ids, row_counts(url), export_checksum(url, ids)))

@@ -17,7 +17,6 @@ the ratio stays under the replica count; the CPU figures show by how much.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -80,13 +79,12 @@ def measure(count: int, model: Path, settings: dict[str, str], args: argparse.Na
         print(f"starting {count} Rasa + {count} action servers (logs in {logs})...", file=sys.stderr)
         stack = supervisor.start_replicas(count, model, log_dir=Path(logs), settings=settings)
         try:
-            level_args = argparse.Namespace(concurrency=[args.concurrency], conversations=args.conversations)
-            url = stack.rasa_url + "/webhooks/web/webhook"
-            warm_up = argparse.Namespace(concurrency=[2 * count], conversations=4 * count)
-            asyncio.run(load.run_levels(url, warm_up))  # every replica's first turns are slow
+            url = stack.rasa_url + load.CHANNELS["veiviser"]
+            scripts = load.SCRIPTS["veiviser"]
+            load.measure(url, scripts, [2 * count], 4 * count)  # every replica's first turns are slow
             before = {**cpu_seconds(stack), "load generator": own_cpu_seconds()}
             load_average = os.getloadavg()
-            level, = asyncio.run(load.run_levels(url, level_args))
+            level, = load.measure(url, scripts, [args.concurrency], args.conversations)
             after = {**cpu_seconds(stack), "load generator": own_cpu_seconds()}
             used = {name: round(after[name] - before[name], 1) for name in after}
         finally:

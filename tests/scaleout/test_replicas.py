@@ -55,7 +55,8 @@ async def send(client: aiohttp.ClientSession, base_url: str, sender: str, text: 
 
 async def hold_conversations(base_url: str) -> dict[str, list[Turn]]:
     """CONVERSATIONS scripted conversations, CONCURRENCY at a time, each turn waiting for the last."""
-    scripts = [(*SCRIPTS[n % len(SCRIPTS)], LAST_TURN) for n in range(CONVERSATIONS)]
+    veiviser = SCRIPTS["veiviser"]
+    scripts = [(*veiviser[n % len(veiviser)], LAST_TURN) for n in range(CONVERSATIONS)]
     held: dict[str, list[Turn]] = {}
     slots = asyncio.Semaphore(CONCURRENCY)
 

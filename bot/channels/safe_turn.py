@@ -17,8 +17,9 @@ import asyncio
 import contextvars
 import logging
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterator
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
@@ -69,6 +70,18 @@ def watch_for_failures() -> None:
             watched.addHandler(TurnFailures())
 
 
+@contextmanager
+def watched_turn() -> Iterator[_Turn]:
+    """A turn that Rasa's logged errors (or `mark_failed`) mark failed while the block runs in this task."""
+    watch_for_failures()
+    turn = _Turn()
+    reset = _current_turn.set(turn)
+    try:
+        yield turn
+    finally:
+        _current_turn.reset(reset)
+
+
 def turn_timeout_s() -> float:
     return float(os.environ.get(TIMEOUT_SETTING) or DEFAULT_TIMEOUT_S)
 
@@ -79,19 +92,17 @@ async def answer(handle: Handler, text: str, sender_id: str, channel: str) -> tu
     `text` must already be redacted: it goes into the tracker store.
     """
     collector = CollectingOutputChannel()
-    turn = _Turn()
-    reset = _current_turn.set(turn)
-    try:
-        await asyncio.wait_for(handle(UserMessage(text, collector, sender_id, input_channel=channel)), turn_timeout_s())
-    except asyncio.TimeoutError:
-        logger.error("A turn took longer than %.0f s; sending the safety net.", turn_timeout_s())
-        turn.failed = True
-    except Exception as error:  # noqa: BLE001 - whatever broke, the person gets an answer
-        logger.error("A turn failed (%s); sending the safety net.", type(error).__name__)
-        logger.debug("Traceback of the failed turn", exc_info=True)
-        turn.failed = True
-    finally:
-        _current_turn.reset(reset)
+    with watched_turn() as turn:
+        try:
+            await asyncio.wait_for(handle(UserMessage(text, collector, sender_id, input_channel=channel)),
+                                   turn_timeout_s())
+        except asyncio.TimeoutError:
+            logger.error("A turn took longer than %.0f s; sending the safety net.", turn_timeout_s())
+            turn.failed = True
+        except Exception as error:  # noqa: BLE001 - whatever broke, the person gets an answer
+            logger.error("A turn failed (%s); sending the safety net.", type(error).__name__)
+            logger.debug("Traceback of the failed turn", exc_info=True)
+            turn.failed = True
     messages = list(collector.messages)
     if turn.failed or not messages:
         return with_safety_net(messages, text, sender_id), False

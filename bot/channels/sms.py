@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Iterator, Mapping, Optional
+from typing import Any, Awaitable, Callable, Mapping, Optional
 
 import aiohttp
 from rasa.core.agent import Agent
@@ -47,6 +45,7 @@ from bot.conversation_store import forget_conversation
 from bot.crisis import detect_crisis, normalise
 from bot.pseudonym import pseudonym
 from bot.redaction import redact
+from bot.channels.safe_turn import watched_turn
 from bot.safety_net import safety_net_text
 
 logger = logging.getLogger(__name__)
@@ -73,39 +72,6 @@ class Turn:
     messages: list[dict[str, Any]] = field(default_factory=list)
     language: Optional[str] = None
     failed: bool = False
-
-
-# Rasa logs a failed custom action (action server down, an error in an action)
-# and carries on without its messages. The turn's own context collects those
-# errors, so this turn, and no other, knows that its answer is incomplete.
-# Only these loggers count: Rasa also logs harmless errors elsewhere (its
-# response interpolator complains about every button payload with JSON).
-ACTION_FAILURE_LOGGERS = ("rasa.core.processor", "rasa.core.actions")
-_turn_errors: ContextVar[Optional[list[str]]] = ContextVar("sms_turn_errors", default=None)
-
-
-class _TurnErrorRecorder(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        errors = _turn_errors.get()
-        if errors is not None:
-            errors.append(record.name)
-
-
-_RECORDER = _TurnErrorRecorder(level=logging.ERROR)
-
-
-@contextmanager
-def action_failures() -> Iterator[list[str]]:
-    """The loggers that reported a failed action while the block ran in this task."""
-    for name in ACTION_FAILURE_LOGGERS:
-        if _RECORDER not in logging.getLogger(name).handlers:
-            logging.getLogger(name).addHandler(_RECORDER)
-    errors: list[str] = []
-    token = _turn_errors.set(errors)
-    try:
-        yield errors
-    finally:
-        _turn_errors.reset(token)
 
 
 def is_stop_word(text: str) -> bool:
@@ -245,12 +211,12 @@ class SmsInput(InputChannel):
                 return await self._forget(agent, conversation, tracker)
             chosen = choice_payload(text, turn_choices(last_bot_turn(tracker)))
             output = SmsOutput()
-            with action_failures() as errors:
+            with watched_turn() as watched:  # Rasa only logs a failed custom action
                 await agent.processor.handle_message(
                     UserMessage(chosen or redact(text), output, conversation, input_channel=CHANNEL)
                 )
             tracker = await agent.tracker_store.retrieve(conversation)
-            return Turn(output.messages, language_of(tracker), failed=bool(errors))
+            return Turn(output.messages, language_of(tracker), failed=watched.failed)
 
     async def _forget(self, agent: Agent, conversation: str, tracker: Optional[DialogueStateTracker]) -> Turn:
         """Delete first, then confirm in the conversation's language (read before it was deleted)."""

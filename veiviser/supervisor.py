@@ -29,6 +29,7 @@ BIN = Path(sys.executable).parent
 START_TIMEOUT_S = 180
 TOKEN_SETTING = "VEIVISER_RASA_TOKEN"
 ORIGINS_SETTING = "VEIVISER_ALLOWED_ORIGINS"
+_LOGS: dict[int, Path] = {}  # process id -> its log file, for the error when a start fails
 
 
 @dataclass(frozen=True)
@@ -78,23 +79,35 @@ def free_port() -> int:
 def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen:
     """Each process gets its own group so Ctrl-C and teardown reach its children too."""
     output = open(log, "ab") if log else None
-    return subprocess.Popen(
+    process = subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
         start_new_session=True,
     )
+    if log:
+        _LOGS[process.pid] = log
+    return process
 
 
 def wait_until_up(url: str, process: subprocess.Popen, name: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with code {process.returncode} while starting")
+            raise RuntimeError(f"{name} exited with code {process.returncode} while starting{_log_tail(process)}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
             time.sleep(0.5)
     raise TimeoutError(f"{name} did not answer on {url} within {START_TIMEOUT_S} s")
+
+
+def _log_tail(process: subprocess.Popen, lines: int = 20) -> str:
+    """The end of a process's log, so a failed start in CI says why without a second run."""
+    log = _LOGS.get(process.pid)
+    if not log or not log.exists():
+        return ""
+    tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+    return f"; the end of {log}:\n" + "\n".join(tail)
 
 
 def _unset_credential_variables(env: dict[str, str]) -> dict[str, str]:
@@ -210,12 +223,15 @@ def _action_server(port: int, env: dict[str, str], log: Path | None) -> subproce
 def _rasa_server(port: int, model: Path, ports: Ports, env: dict[str, str], log: Path | None,
                  rasa_args: Sequence[str] = ()) -> subprocess.Popen:
     """`ports` are the stack's public ones (the chat page's origin may call this server)."""
-    return _spawn(
-        [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
-         "--credentials", "credentials.yml", "--port", str(port), "--interface", "127.0.0.1",
-         "--auth-token", env[TOKEN_SETTING], "--cors", *_allowed_origins(ports, env), *rasa_args],
-        env, log,
-    )
+    return _spawn([str(BIN / "rasa"), *rasa_run_arguments(port, model, ports, env, rasa_args)], env, log)
+
+
+def rasa_run_arguments(port: int, model: Path, ports: Ports, env: Mapping[str, str],
+                       rasa_args: Sequence[str] = ()) -> list[str]:
+    return ["run", "--model", str(model), "--endpoints", "endpoints.yml",
+            "--credentials", "credentials.yml", "--port", str(port), "--interface", "127.0.0.1",
+            # One argument with "=": a random token may start with "-", which argparse would take for an option.
+            f"--auth-token={env[TOKEN_SETTING]}", "--cors", *_allowed_origins(ports, env), *rasa_args]
 
 
 def _round_robin(port: int, backend_ports: list[int], env: dict[str, str], log: Path | None) -> subprocess.Popen:

@@ -31,7 +31,7 @@ def card_values(
 ) -> dict[str, str]:
     """`wanted` are the service types and Property codes the user asked for: they explain the fit."""
     service = match.service
-    organisation = service.organization.name if service.organization else None
+    organisation = service.organization_name
     name = service.name if not organisation or organisation in service.name else f"{service.name} ({organisation})"
     return {
         "name": name,
@@ -75,8 +75,8 @@ def card_payload(match: Match, values: dict[str, str], language: str) -> dict[st
         "access": known["access"],
         "hours": known["hours"],
         "open_now": match.open_now,
-        "phones": [p.number for p in service.phones],
-        "website": service.url or (service.organization.website if service.organization else None),
+        "phones": list(service.phones),
+        "website": _website(match),
         "address": None if match.approximate else _address(match),
         "where": known["where"],
         "point": point,
@@ -86,8 +86,7 @@ def card_payload(match: Match, values: dict[str, str], language: str) -> dict[st
 
 def _address(match: Match) -> str | None:
     """The street address at the matched point (a service may have several locations)."""
-    for link in match.service.service_at_locations:
-        location = link.location
+    for location in match.service.locations:
         if match.point == (location.latitude, location.longitude) and location.address_1:
             town = " ".join(part for part in (location.postal_code, location.city) if part)
             return ", ".join(part for part in (location.address_1, town) if part)
@@ -133,10 +132,12 @@ def _hours(match: Match, domain: dict[str, Any], language: str, when: datetime) 
 
 
 def _contact(match: Match) -> str:
-    service = match.service
-    numbers = [p.number for p in service.phones]
-    website = service.url or (service.organization.website if service.organization else None)
-    return ", ".join(numbers + ([website] if website else [])) or MISSING
+    website = _website(match)
+    return ", ".join([*match.service.phones, *([website] if website else [])]) or MISSING
+
+
+def _website(match: Match) -> str | None:
+    return match.service.url or match.service.organization_website
 
 
 def _where(match: Match, domain: dict[str, Any], language: str) -> str:

@@ -20,7 +20,7 @@ stall a search now and then. The search reads an in-memory snapshot of the
 catalogue (services_catalog/search_index.py), built on the first search and
 after every change: its build time is printed too. The full-scan baseline
 runs on the tuned engine, which only flatters it. "loading" is the part of
-a search spent reading the chosen services from the database as ORM objects
+a search spent reading the chosen services from the database as plain rows (listing.py)
 with their distances; "ranking" is the rest: choosing them.
 
 Query mixes (see NEED_MIX): "realistic" draws places by population, needs as
@@ -396,7 +396,7 @@ def _print(f: dict) -> None:
         print(f"search [{setup}]: p50 {t['p50']:.2f} ms  p95 {t['p95']:.2f} ms  p99 {t['p99']:.2f} ms;"
               f" speed-up {s['speedup_p50']}x at p50, {s['speedup_p95']}x at p95")
         print(f"    queries that filled all 10 places: p50 {full['p50']:.2f} ms  p95 {full['p95']:.2f} ms;"
-              f" of each search, loading the matches (ORM + distance): p50 {l['p50']:.2f} ms  p95 {l['p95']:.2f} ms")
+              f" of each search, loading the matches (rows + distance): p50 {l['p50']:.2f} ms  p95 {l['p95']:.2f} ms")
         print(f"    choosing them (ranking, all filters): p50 {r['p50']:.2f} ms  p95 {r['p95']:.2f} ms")
     print(f"full scan ({f['baseline_queries']} queries): p50 {b['p50']:.1f} ms  p95 {b['p95']:.1f} ms")
     print(f"in-memory snapshot build (first search after a change): {f['snapshot_build_s']} s")

@@ -137,7 +137,7 @@ def _match_row(match: Match) -> dict[str, Any]:
         "km": f"≈{distance}" if match.approximate and distance is not None else distance,
         "open_now": {True: "yes", False: "no", None: "unknown"}[match.open_now],
         "wait_weeks": service.wait_weeks,
-        "phones": ", ".join(p.number for p in service.phones),
+        "phones": ", ".join(service.phones),
         "verified": _iso(service.assured_date),
     }
 
@@ -185,7 +185,7 @@ def service_details(service: Service) -> dict[str, Any]:
         "ages": _ages(service),
         "wait_weeks": service.wait_weeks,
         "wait_measured": _iso(service.wait_measured),
-        "phones": ", ".join(p.number for p in service.phones),
+        "phones": ", ".join(service.phones),
         "url": service.url,
         "hours": "; ".join(_hours(s) for s in service.schedules),
         "service_areas": ", ".join(a.name or a.uri or "" for a in service.service_areas),

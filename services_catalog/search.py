@@ -9,7 +9,7 @@ The chat action and the staff CLI both ask through this one call:
           referral_required=None, free=None, sobriety_required=None, accepts_lar=None,
           age=None, language=None, include_national=True, limit=3, sort=Sort.DISTANCE)
     Result(matches: tuple[Match, ...], fallback: bool, kommune: Kommune | None)
-    Match(service, distance_km, approximate, local, national, kommune_name, open_now, point)
+    Match(service: Listing, distance_km, approximate, local, national, kommune_name, open_now, point)
 
 What the answer means:
 
@@ -48,7 +48,7 @@ search. Every filter is one vectorised pass over all services; distances
 are haversine over the points in a latitude band around the place; opening
 hours are a coarse hour-of-week map first, then the exact check once per
 distinct schedule, for the nearest candidates only, until enough fit. Only
-the final matches are read from the database (one query); the distance shown
+the final matches are read from the database, as plain rows (listing.py); the distance shown
 is geopy's great circle, the measure they were ranked by (geodesic, on the
 ellipsoid, differs by under 0.5 % and costs 20 times as much).
 """
@@ -65,14 +65,15 @@ from typing import Iterable, Iterator
 import numpy as np
 from geopy.distance import great_circle
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from services_catalog import search_index
 from services_catalog.geography import Gazetteer, Kommune
-from services_catalog.models import Service, ServicePoint
+from services_catalog.listing import Listing, read_listings
+from services_catalog.models import ServicePoint
 from services_catalog.opening_hours import is_open
 from services_catalog.opening_hours import now as current_time
-from services_catalog.search_index import FILTER_PROPERTIES, TYPE_BITS, SearchIndex
+from services_catalog.search_index import FILTER_PROPERTIES, TYPE_BITS, IndexPoint, SearchIndex
 from services_catalog.taxonomy import ServiceType, column_name
 
 # Beyond this a service outside the kommune is no longer "near"; national ones are offered instead.
@@ -128,7 +129,7 @@ assert all(column_name(p) in Query.__dataclass_fields__ for p in FILTER_PROPERTI
 
 @dataclass(frozen=True)
 class Match:
-    service: Service
+    service: Listing
     distance_km: float | None
     approximate: bool
     local: bool
@@ -152,13 +153,14 @@ def find_services(session: Session, query: Query, gazetteer: Gazetteer, now: dat
     """Search; `now` is the moment `Match.open_now` refers to when the query has no `open_at`."""
     kommune = query.kommune or (gazetteer.kommune_at(*query.point) if query.point else None)
     origin = query.point or ((kommune.lat, kommune.lon) if kommune else None)
-    ranking = _Ranking(search_index.current(session), query, origin, kommune)
+    index = search_index.current(session)
+    ranking = _Ranking(index, query, origin, kommune)
     if query.sort is Sort.WAIT:
         chosen, fallback = ranking.by_wait(), False
     else:
         chosen, fallback = ranking.by_distance()
     moment = query.open_at or now or current_time()
-    return Result(tuple(_matches(session, chosen, origin, kommune, gazetteer, moment)), fallback, kommune)
+    return Result(tuple(_matches(session, index, chosen, origin, kommune, gazetteer, moment)), fallback, kommune)
 
 
 # --- ranking ---------------------------------------------------------------------------
@@ -339,51 +341,41 @@ def _haversine_many(origin: tuple[float, float] | None, lat: np.ndarray, lon: np
 
 # --- matches ---------------------------------------------------------------------------
 
-_IDS = bindparam("ids", expanding=True)
-_ALL_POINTS_OF = select(ServicePoint.__table__).where(ServicePoint.service_id.in_(_IDS))
-# One query with joins: several times faster than a query per relationship for a handful of services.
-_SERVICES = (
-    select(Service)
-    .where(Service.id.in_(_IDS))
-    .options(*(joinedload(getattr(Service, name)) for name in (
-        "types", "phones", "schedules", "service_areas", "languages", "service_at_locations")))
-)
-
-
 def _matches(
     session: Session,
+    index: SearchIndex,
     ids: list[str],
     origin: tuple[float, float] | None,
     kommune: Kommune | None,
     gazetteer: Gazetteer,
     moment: datetime,
 ) -> list[Match]:
-    """Full records for the chosen few only, with their distances, in the chosen order."""
+    """What results show of the chosen few only, with their distances, in the chosen order."""
     if not ids:
         return []
-    services = {s.id: s for s in session.execute(_SERVICES, {"ids": ids}).unique().scalars()}
-    points: dict[str, list] = defaultdict(list)
-    for row in session.execute(_ALL_POINTS_OF, {"ids": ids}):
-        points[row.service_id].append(row)
-    return [_match(services[i], points[i], origin, kommune, gazetteer, moment) for i in ids]
+    listings = read_listings(session, ids)
+    return [_match(listings[i], bool(index.national[index.position[i]]), index.points_of(i), origin, kommune,
+                   gazetteer, moment)
+            for i in ids]
 
 
 def _match(
-    service: Service,
-    points: list,
+    service: Listing,
+    national: bool,
+    points: list[IndexPoint],
     origin: tuple[float, float] | None,
     kommune: Kommune | None,
     gazetteer: Gazetteer,
     moment: datetime,
 ) -> Match:
-    national = any(area.scope == "country" for area in service.service_areas)
     in_kommune = [p for p in points if kommune is not None and p.kommune_number == kommune.number]
     points = in_kommune or points  # a local match is shown where it is local, as it was ranked
     open_now = is_open(service.schedules, moment, service.open_on_holidays)
     if national or not points or origin is None:
         place = None if national or not points else points[0].kommune_number
         return Match(service, None, False, bool(in_kommune), national, _kommune_name(gazetteer, place), open_now)
-    nearest = min(points, key=lambda p: (_haversine(origin, (p.latitude, p.longitude)), p.id))
+    nearest = points[0] if len(points) == 1 else min(
+        points, key=lambda p: (_haversine(origin, (p.latitude, p.longitude)), p.id))
     distance = great_circle(origin, (nearest.latitude, nearest.longitude), radius=EARTH_KM).km
     name = _kommune_name(gazetteer, nearest.kommune_number)
     return Match(service, distance, nearest.approximate, bool(in_kommune), national, name, open_now,

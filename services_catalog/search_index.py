@@ -86,12 +86,23 @@ class Hours:
     known: np.ndarray
 
 
+class IndexPoint(NamedTuple):
+    """One point of the search index (models.ServicePoint), as the snapshot holds it."""
+
+    id: int
+    latitude: float
+    longitude: float
+    kommune_number: str | None
+    approximate: bool
+
+
 @dataclass(frozen=True)
 class SearchIndex:
     """Services in id order (position = their number here) and index points in id order."""
 
     token: int
     ids: tuple[str, ...]
+    position: dict[str, int]  # id -> its place in `ids`
     names: tuple[str, ...]
     active: np.ndarray
     national: np.ndarray
@@ -111,7 +122,11 @@ class SearchIndex:
     point_lat: np.ndarray
     point_lon: np.ndarray
     point_kommune: np.ndarray  # a number in `kommune_codes`, NO_KOMMUNE at sea or abroad
+    point_approximate: np.ndarray  # a kommune centre, not a verified address
     kommune_codes: dict[str, int]
+    kommune_numbers: tuple[str, ...]  # code -> kommune number, the inverse of `kommune_codes`
+    points_by_service: np.ndarray  # point positions grouped by service, each group in id order
+    service_starts: np.ndarray  # where each service's group starts in `points_by_service`
     points_by_kommune: np.ndarray  # point positions grouped by kommune, each group in id order
     kommune_starts: np.ndarray  # where each kommune code's group starts in `points_by_kommune`
     points_by_lat: np.ndarray  # point positions sorted by latitude, for a latitude band
@@ -131,6 +146,18 @@ class SearchIndex:
         otherwise = hours.known & (
             (hours.same_day[hour] & ordinary_today) | (hours.next_day[hour] & ordinary_yesterday) | hours.anywhere)
         return np.stack((otherwise, kept_open), axis=1).ravel()[self.hours_key]
+
+    def points_of(self, service_id: str) -> list[IndexPoint]:
+        """A service's index points, in id order: what results show distance and place by."""
+        service = self.position[service_id]
+        return [
+            IndexPoint(int(self.point_id[n]), float(self.point_lat[n]), float(self.point_lon[n]),
+                       self._kommune_number(int(self.point_kommune[n])), bool(self.point_approximate[n]))
+            for n in self.points_by_service[self.service_starts[service]: self.service_starts[service + 1]]
+        ]
+
+    def _kommune_number(self, code: int) -> str | None:
+        return None if code == NO_KOMMUNE else self.kommune_numbers[code]
 
     def in_kommune(self, number: str) -> np.ndarray:
         """The kommune's own points, in id order."""
@@ -174,9 +201,12 @@ def build(session: Session, token: int) -> SearchIndex:
     national_ids = np.flatnonzero(national)
     points = session.execute(
         select(ServicePoint.id, ServicePoint.service_id, ServicePoint.latitude, ServicePoint.longitude,
-               ServicePoint.kommune_number).order_by(ServicePoint.id)
+               ServicePoint.kommune_number, ServicePoint.approximate).order_by(ServicePoint.id)
     ).all()
-    kommune_codes = {number: n for n, number in enumerate(sorted({p.kommune_number for p in points} - {None}))}
+    kommune_numbers = tuple(sorted({p.kommune_number for p in points} - {None}))
+    kommune_codes = {number: n for n, number in enumerate(kommune_numbers)}
+    point_service = np.array([position[p.service_id] for p in points], dtype=np.int64)
+    by_service = np.argsort(point_service, kind="stable")
     point_lat = np.array([p.latitude for p in points], dtype=np.float64)
     by_lat = np.argsort(point_lat, kind="stable")
     point_kommune = np.array([kommune_codes.get(p.kommune_number, NO_KOMMUNE) for p in points], dtype=np.int32)
@@ -185,6 +215,7 @@ def build(session: Session, token: int) -> SearchIndex:
     return SearchIndex(
         token=token,
         ids=ids,
+        position=position,
         names=names,
         active=np.array([row.status == "active" for row in rows], dtype=bool),
         national=national,
@@ -201,11 +232,15 @@ def build(session: Session, token: int) -> SearchIndex:
         national_by_name=national_ids[np.lexsort((national_ids, [names[i] for i in national_ids]))]
         if len(national_ids) else national_ids,
         point_id=np.array([p.id for p in points], dtype=np.int64),
-        point_service=np.array([position[p.service_id] for p in points], dtype=np.int64),
+        point_service=point_service,
         point_lat=point_lat,
         point_lon=np.array([p.longitude for p in points], dtype=np.float64),
         point_kommune=point_kommune,
+        point_approximate=np.array([bool(p.approximate) for p in points], dtype=bool),
         kommune_codes=kommune_codes,
+        kommune_numbers=kommune_numbers,
+        points_by_service=by_service,
+        service_starts=np.searchsorted(point_service[by_service], np.arange(len(ids) + 1)),
         points_by_kommune=by_kommune,
         kommune_starts=np.searchsorted(point_kommune[by_kommune], np.arange(len(kommune_codes) + 1)),
         points_by_lat=by_lat,

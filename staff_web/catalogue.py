@@ -78,7 +78,9 @@ class Catalogue:
         with self._sessions() as session:
             result = find_services(session, query, self.gazetteer, now=when)
             start, end = window
-            found = tuple(Found(service_to_hsds(m.service), _match(m, when)) for m in result.matches[start:end])
+            shown = result.matches[start:end]
+            records = {s.id: s for s in session.scalars(select(Service).where(Service.id.in_([m.service.id for m in shown])))}
+            found = tuple(Found(service_to_hsds(records[m.service.id]), _match(m, when)) for m in shown)
         kommune = result.kommune.name if result.kommune else None
         return Lookup(found, len(result.matches), result.fallback, kommune, when)
 

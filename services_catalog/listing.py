@@ -1,0 +1,80 @@
+"""What a search result shows of a service, read as plain rows.
+
+The search chooses a handful of services from its in-memory snapshot
+(search_index.py); this reads what the chat cards, the treatment list and
+the staff table show of them. Core rows, not ORM objects: for ten services
+a joined ORM load (six collections multiplied into one result) cost more
+than choosing them (bench/search.py, "loading"). Anything that needs the
+whole record, such as the HSDS export, loads the ORM `Service` by id.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
+
+from services_catalog.models import Location, Organization, Phone, Schedule, Service, ServiceAtLocation, ServiceTypeLink
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One service as results show it: its own columns, read as on the ORM model (`listing.name`,
+    `listing.drop_in`, `listing.wait_weeks`), and the few related facts a result needs."""
+
+    columns: Row  # every column of the `service` table
+    organization_name: str | None
+    organization_website: str | None
+    type_codes: tuple[str, ...]
+    phones: tuple[str, ...]  # numbers
+    schedules: tuple[Row, ...]  # `schedule` rows: opening_hours.WeeklyRule
+    locations: tuple[Row, ...]  # `location` rows of its addresses
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "columns":  # not yet set (copying, unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.columns, name)
+
+
+_IDS = bindparam("ids", expanding=True)
+_SERVICES = (
+    select(Service.__table__, Organization.name.label("organization_name"),
+           Organization.website.label("organization_website"))
+    .outerjoin(Organization.__table__, Organization.id == Service.organization_id)
+    .where(Service.id.in_(_IDS))
+)
+_TYPES = select(ServiceTypeLink.service_id, ServiceTypeLink.code).where(ServiceTypeLink.service_id.in_(_IDS))
+_PHONES = select(Phone.service_id, Phone.number).where(Phone.service_id.in_(_IDS))
+_SCHEDULES = select(Schedule.__table__).where(Schedule.service_id.in_(_IDS))
+_LOCATIONS = (
+    select(ServiceAtLocation.service_id, Location.__table__)
+    .join(Location.__table__, Location.id == ServiceAtLocation.location_id)
+    .where(ServiceAtLocation.service_id.in_(_IDS))
+)
+
+
+def read_listings(session: Session, ids: list[str]) -> dict[str, Listing]:
+    """Listings of these services by id, in five indexed queries whatever their number."""
+    if not ids:
+        return {}
+    database = session.connection()  # Core statements on the session's connection: no ORM work per query
+    parameters = {"ids": ids}
+    types = _by_service(database.execute(_TYPES, parameters), lambda row: row.code)
+    phones = _by_service(database.execute(_PHONES, parameters), lambda row: row.number)
+    schedules = _by_service(database.execute(_SCHEDULES, parameters), lambda row: row)
+    locations = _by_service(database.execute(_LOCATIONS, parameters), lambda row: row)
+    return {
+        row.id: Listing(row, row.organization_name, row.organization_website, types[row.id],
+                        phones[row.id], schedules[row.id], locations[row.id])
+        for row in database.execute(_SERVICES, parameters)
+    }
+
+
+def _by_service(rows: Iterable[Row], value: Any) -> defaultdict[str, tuple]:
+    grouped: defaultdict[str, list] = defaultdict(list)
+    for row in rows:
+        grouped[row.service_id].append(value(row))
+    return defaultdict(tuple, {key: tuple(values) for key, values in grouped.items()})

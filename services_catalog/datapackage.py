@@ -36,6 +36,17 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # Children listed on a service object, by table and the service object's key.
 SERVICE_CHILDREN = {"phone": "phones", "schedule": "schedules", "service_area": "service_areas", "language": "languages"}
+# A problem's field on the rebuilt service object (hsds.py) -> the table it was read from; first match wins.
+FIELD_TABLES = (
+    ("service_at_locations.location.addresses", "address"),
+    *((f"service_at_locations.location.{column}", "address") for column in ("address_1", "postal_code", "city")),
+    ("service_at_locations.location", "location"),
+    ("service_at_locations", "service_at_location"),
+    ("organization", "organization"),
+    ("attributes", "attribute"),
+    ("types", "attribute"),
+    *((key, table) for table, key in SERVICE_CHILDREN.items()),
+)
 INTEGER_COLUMNS = {"minimum_age", "maximum_age"}
 NUMBER_COLUMNS = {"latitude", "longitude"}
 
@@ -71,7 +82,7 @@ def read_datapackage(path: Path) -> list[tuple[str, dict[str, Any]]]:
         by_service[row.get("service_id", "")]["service_at_locations"].append({"id": row["id"], "location": location})
     attributes = _attributes(tables)
     organizations = {row["id"]: row for row in tables["organization"]}
-    file = str(directory / TABLES["service"][0])
+    file = services_file(path)
     return [
         (file, {
             **_typed(row),
@@ -81,6 +92,23 @@ def read_datapackage(path: Path) -> list[tuple[str, dict[str, Any]]]:
         })
         for row in tables["service"]
     ]
+
+
+def table_file(services_csv: str, field: str) -> str:
+    """The CSV file a problem's field was read from, next to the package's services.csv.
+
+    Records are checked as rebuilt service objects, so a bad phone number is
+    found on `phones.number` of the service; the person must fix phones.csv.
+    """
+    for prefix, table in FIELD_TABLES:
+        if field == prefix or field.startswith(f"{prefix}."):
+            return str(Path(services_csv).with_name(TABLES[table][0]))
+    return services_csv
+
+
+def services_file(path: Path) -> str:
+    """Where read_datapackage says every service object of this package came from."""
+    return str((path if path.is_dir() else path.parent) / TABLES["service"][0])
 
 
 def _flatten(services: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:

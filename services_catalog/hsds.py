@@ -10,7 +10,7 @@ import json
 import math
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,7 +19,7 @@ from sqlalchemy import BigInteger, Column, Float, Integer, String, inspect
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from services_catalog.datapackage import is_datapackage, read_datapackage
+from services_catalog.datapackage import is_datapackage, read_datapackage, services_file, table_file
 
 from services_catalog.geography import Gazetteer
 from services_catalog.models import (
@@ -103,6 +103,7 @@ def import_files(session: Session, paths: Iterable[Path], progress: bool | None 
     Raises ImportFailed listing every problem; then nothing has changed.
     `progress` shows a bar on stderr; None shows it for large imports at a terminal.
     """
+    paths = list(paths)
     problems: list[Problem] = []
     sourced: list[tuple[str, Any]] = []
     for path in paths:
@@ -114,7 +115,18 @@ def import_files(session: Session, paths: Iterable[Path], progress: bool | None 
             problems.append(Problem(str(path), "-", "-", f"unreadable: {error}"))
         except RecursionError:  # the JSON parser recurses once per level of nesting
             problems.append(Problem(str(path), "-", "-", "unreadable: the JSON is nested too deeply"))
-    return import_records(session, sourced, progress, problems)
+    try:
+        return import_records(session, sourced, progress, problems)
+    except ImportFailed as failure:
+        tables = {services_file(path) for path in paths if is_datapackage(path)}
+        raise ImportFailed([_in_table(problem, tables) for problem in failure.problems]) from None
+
+
+def _in_table(problem: Problem, tables: set[str]) -> Problem:
+    """A CSV package's problem names the table the bad value is in, not the services.csv it was joined to."""
+    if problem.file not in tables:
+        return problem
+    return replace(problem, file=table_file(problem.file, problem.field))
 
 
 def import_records(
@@ -349,8 +361,8 @@ def _service_at_location(obj: dict[str, Any], problem) -> ServiceAtLocation:
             location_type=location.get("location_type") or "physical",
             name=location.get("name"),
             description=location.get("description"),
-            latitude=_number(location.get("latitude"), "location.latitude", problem),
-            longitude=_number(location.get("longitude"), "location.longitude", problem),
+            latitude=_number(location.get("latitude"), "service_at_locations.location.latitude", problem),
+            longitude=_number(location.get("longitude"), "service_at_locations.location.longitude", problem),
             address_1=address.get("address_1"),
             postal_code=address.get("postal_code"),
             city=address.get("city"),

@@ -24,6 +24,7 @@ from rasa.shared.core.events import SessionStarted
 from sqlalchemy.engine import Engine
 
 from bot import retention
+from bot.tracker_store import tune_sqlite
 
 logger = logging.getLogger(__name__)
 EVENTS: sa.Table = SQLTrackerStore.SQLEvent.__table__
@@ -85,6 +86,14 @@ async def forget_conversation(tracker_store: TrackerStore, sender_id: str) -> No
 def _delete_conversation(engine: Engine, sender_id: str) -> None:
     with engine.begin() as connection:
         connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
+    _empty_sqlite_log(engine)
+
+
+def _empty_sqlite_log(engine: Engine) -> None:
+    """SQLite in WAL mode (bot/tracker_store.py) keeps old page images in the log until it is reused."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def purge(engine: Engine, max_age: timedelta, now: float | None = None) -> PurgeReport:
@@ -115,12 +124,14 @@ def purge(engine: Engine, max_age: timedelta, now: float | None = None) -> Purge
         before = connection.execute(count_conversations).scalar_one()
         deleted = connection.execute(statement).rowcount
         after = connection.execute(count_conversations).scalar_one()
+    _empty_sqlite_log(engine)
     return PurgeReport(events=deleted, conversations=before - after)
 
 
 def events_engine(url: str | None = None) -> Engine:
     """An engine on the tracker store's database, with Rasa's events table created if missing."""
     engine = sa.create_engine(url or retention.tracker_url(), future=True)
+    tune_sqlite(engine)  # as the Rasa server's store: deleted events are overwritten
     EVENTS.create(engine, checkfirst=True)
     return engine
 

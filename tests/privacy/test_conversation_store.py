@@ -15,6 +15,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserU
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.conversation_store import forget_conversation, purge
+from bot.tracker_store import ConversationStore
 from veiviser.cli import main
 
 HOUR = 3600.0
@@ -34,7 +35,7 @@ def conversation(sender: str, *session_starts_hours_ago: float, last_hours_ago: 
 
 @pytest.fixture
 def sql_store(empty_database_url: str) -> Iterator[SQLTrackerStore]:
-    store = SQLTrackerStore(Domain.empty(), host=empty_database_url)
+    store = ConversationStore(Domain.empty(), host=empty_database_url)
     yield store
     store.engine.dispose()
 

@@ -31,7 +31,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-# Benchmarks (not part of `make test`): bench/results/ and docs/benchmarks.md, about 15 minutes.
+# Benchmarks (not part of `make test`): bench/results/ and docs/benchmarks.md, about 10 minutes.
 # BENCH_SIZES="1000 1000000" picks the catalogue sizes of the search scaling.
 bench: $(VENV)/.bench-installed $(CATALOGUE) $(MODEL)
 	$(BIN)/python bench/run_all.py $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))

@@ -95,3 +95,18 @@ def test_report_renders_every_part_and_says_what_was_not_measured(tmp_path: Path
     written = write_plots(results(), tmp_path)
     assert sorted(p.name for p in written) == sorted(PLOTS[:3])  # no search plot: the search failed
     assert all(p.stat().st_size > 1000 for p in written)
+
+
+def search_row(services: int, **extra) -> dict:
+    setup = {"search_ms": {"p50": 2.0, "p95": 4.0}, "speedup_p95": 1000.0}
+    return {"services": services, "queries": 1000, "setups": {"as_db_py": setup}, "baseline_ms": {"p50": 9.0, "p95": 12.0},
+            "bulk_load": {"services_per_s": 3900}, "hsds_import_services_per_s": 200, "snapshot_build_s": 4.0,
+            "baseline_queries": 1, "when": "2026-12-01T23:20:00+01:00", **extra}
+
+
+def test_a_size_measured_by_its_own_command_says_so_and_when():
+    figures = {**results(), "search": [search_row(100_000), search_row(1_000_000, separate_command="bench/search.py --services 1000000")]}
+    report = render(figures, images="")
+    assert "| 100,000 | 1000 |" in report
+    assert "| 1,000,000 (own run, 2026-12-01T23:20) | 1000 |" in report
+    assert "measured by `.venv/bin/python bench/search.py --services 1000000` (1 full-scan query)" in report

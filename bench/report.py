@@ -240,7 +240,7 @@ def _search_section(rows: list[dict] | dict | None, images: str) -> list[str]:
     for r in rows:
         s, b = r["setups"]["as_db_py"], r["baseline_ms"]
         cached = " (cached build)" if r["bulk_load"].get("cached") else ""
-        size = f"{r['services']:,}" + (f" (own run, {r['when'][:16]})" if r.get("separate_command") else "")
+        size = f"{r['services']:,}" + (f" (own run, {r['when']})" if r.get("separate_command") else "")
         lines.append(f"| {size} | {r['queries']} | {s['search_ms']['p50']} | {s['search_ms']['p95']} |"
                      f" {b['p50']} | {b['p95']} | {s['speedup_p95']} | {r['bulk_load']['services_per_s']:,}{cached} |"
                      f" {r['hsds_import_services_per_s']:,} | {r['snapshot_build_s']} |")

@@ -108,5 +108,5 @@ def test_a_size_measured_by_its_own_command_says_so_and_when():
     figures = {**results(), "search": [search_row(100_000), search_row(1_000_000, separate_command="bench/search.py --services 1000000")]}
     report = render(figures, images="")
     assert "| 100,000 | 1000 |" in report
-    assert "| 1,000,000 (own run, 2026-12-01T23:20) | 1000 |" in report
+    assert "| 1,000,000 (own run, 2026-12-01T23:20:00+01:00) | 1000 |" in report
     assert "measured by `.venv/bin/python bench/search.py --services 1000000` (1 full-scan query)" in report

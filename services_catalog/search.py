@@ -56,7 +56,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -64,13 +63,11 @@ from typing import Iterable, Iterator
 
 import numpy as np
 from geopy.distance import great_circle
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from services_catalog import search_index
 from services_catalog.geography import Gazetteer, Kommune
 from services_catalog.listing import Listing, read_listings
-from services_catalog.models import ServicePoint
 from services_catalog.opening_hours import is_open
 from services_catalog.opening_hours import now as current_time
 from services_catalog.search_index import FILTER_PROPERTIES, TYPE_BITS, IndexPoint, SearchIndex

@@ -145,10 +145,7 @@ def test_csv_problems_name_the_csv_file_record_and_field(fresh, catalogue_url, t
     services_csv = tmp_path / "package" / "services.csv"
     rows = list(csv.DictReader(services_csv.open(encoding="utf-8")))
     rows[0]["assured_date"] = "forrige uke"
-    with services_csv.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=rows[0].keys())
-        writer.writeheader()
-        writer.writerows(rows)
+    _rewrite(services_csv, rows)
     with fresh() as session, pytest.raises(ImportFailed) as failure:
         import_files(session, [tmp_path / "package"])
     assert [(p.file, p.record_id, p.field) for p in failure.value.problems] == [
@@ -173,13 +170,17 @@ def test_a_problem_names_the_csv_file_the_bad_value_is_in(fresh, tmp_path, table
     drop_in = _drop_in_term(tmp_path)
     target = next(row for row in rows if table != "attributes.csv" or row["taxonomy_term_id"] == drop_in)
     target[column] = bad
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=rows[0].keys())
-        writer.writeheader()
-        writer.writerows(rows)
+    _rewrite(path, rows)
     with fresh() as session, pytest.raises(ImportFailed) as failure:
         import_files(session, [tmp_path / "package"])
     assert [(Path(p.file).name, p.field) for p in failure.value.problems] == [(table, field)]
+
+
+def _rewrite(table: Path, rows: list[dict]) -> None:
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=rows[0].keys())
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def _drop_in_term(tmp_path) -> str:

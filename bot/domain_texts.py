@@ -1,13 +1,16 @@
-"""Read a response's text straight from the domain files, without a trained model.
+"""Read a response straight from the domain files, without a trained model.
 
 The channel layer answers when the model cannot (the safety net, a crisis
 answer, the confirmation that a conversation was deleted); those texts still
-live once, in bot/domain/, where every other reply lives.
+live once, in bot/domain/, where every other reply lives. A variant is chosen
+as Rasa chooses it: one whose conditions all hold for the given slots, else
+the unconditional one.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -16,24 +19,39 @@ DEFAULT_LANGUAGE = "nb"
 
 
 @lru_cache(maxsize=1)
-def _responses() -> dict[str, dict[str, str]]:
-    """Response name -> language code ("en", or "nb" for the unconditional variant) -> text."""
-    texts: dict[str, dict[str, str]] = {}
+def _responses() -> dict[str, list[dict[str, Any]]]:
+    responses: dict[str, list[dict[str, Any]]] = {}
     for path in sorted(DOMAIN_DIR.glob("*.yml")):
         for name, variants in (yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}).items():
-            for variant in variants:
-                conditions = variant.get("condition") or []
-                language = next((c["value"] for c in conditions if c.get("name") == "language"), DEFAULT_LANGUAGE)
-                texts.setdefault(name, {})[language] = variant["text"]
-    return texts
+            responses.setdefault(name, []).extend(variants)
+    return responses
 
 
-def response_text(name: str, language: str | None = None) -> str:
-    """Bokmål unless the domain has a variant for the conversation's language."""
+def _holds(variant: dict[str, Any], slots: dict[str, Any]) -> bool:
+    return all(slots.get(c["name"]) == c["value"] for c in variant.get("condition") or [])
+
+
+def response_variant(name: str, language: str | None = None, **slots: Any) -> dict[str, Any]:
+    """The variant Rasa would send for these slots: bokmål unless the domain has one for the conversation's language."""
+    filled = {"language": language or DEFAULT_LANGUAGE, **slots}
     variants = _responses()[name]
-    return variants.get(language or DEFAULT_LANGUAGE, variants[DEFAULT_LANGUAGE])
+    conditional = [v for v in variants if v.get("condition") and _holds(v, filled)]
+    return (conditional or [v for v in variants if not v.get("condition")])[0]
+
+
+def response_text(name: str, language: str | None = None, **slots: Any) -> str:
+    return response_variant(name, language, **slots)["text"]
+
+
+def response_messages(name: str, recipient_id: str, language: str | None = None, **slots: Any) -> list[dict[str, Any]]:
+    """The messages Rasa's collecting channel makes of the variant: its text, then its custom payload if any."""
+    variant = response_variant(name, language, **slots)
+    messages = [{"recipient_id": recipient_id, "text": variant["text"]}]
+    if variant.get("custom"):
+        messages.append({"recipient_id": recipient_id, "custom": variant["custom"]})
+    return messages
 
 
 def response_texts(name: str) -> frozenset[str]:
-    """Every language's text of a response, to recognise it among the bot's replies."""
-    return frozenset(_responses()[name].values())
+    """Every variant's text of a response, to recognise it among the bot's replies."""
+    return frozenset(variant["text"] for variant in _responses()[name])

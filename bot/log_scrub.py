@@ -32,8 +32,13 @@ class WithholdExceptionMessages(logging.Filter):
         return True
 
 
+# Sanic's loggers may carry handlers of their own; its error logger prints a failed request's traceback.
+SCRUBBED_LOGGERS = ("", "sanic.error", "sanic.root", "sanic.server")
+
+
 def install() -> None:
-    """Add the filter to every handler of the root logger, once."""
-    for handler in logging.getLogger().handlers:
+    """Add the filter to every handler of the root logger and of Sanic's loggers, once."""
+    handlers = [handler for name in SCRUBBED_LOGGERS for handler in logging.getLogger(name).handlers]
+    for handler in handlers:
         if not any(isinstance(existing, WithholdExceptionMessages) for existing in handler.filters):
             handler.addFilter(WithholdExceptionMessages())

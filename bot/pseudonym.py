@@ -36,6 +36,11 @@ def _key() -> bytes:
 
 
 def pseudonym(channel: str, raw_sender: str) -> str:
-    """The channel name keeps a phone number and a widget id that happen to be equal apart."""
-    digest = hmac.new(_key(), f"{channel}:{raw_sender}".encode(), hashlib.sha256).hexdigest()
+    """The channel name keeps a phone number and a widget id that happen to be equal apart.
+
+    `surrogatepass`: a client may send a lone surrogate in its id ("abc\\udfff"); the id
+    must still hash, because a crisis behind it has to reach the bot (issue 17).
+    """
+    key_input = f"{channel}:{raw_sender}".encode("utf-8", "surrogatepass")
+    digest = hmac.new(_key(), key_input, hashlib.sha256).hexdigest()
     return f"{channel}-{digest[:32]}"

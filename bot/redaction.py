@@ -37,8 +37,15 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+def well_formed(text: str) -> str:
+    """Lone surrogates become U+FFFD and split pairs are joined: JSON lets a client send both,
+    but no database, log or model can hold a lone surrogate."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def redact(text: str) -> str:
     """The text with every fødselsnummer, Norwegian phone number and e-mail address replaced by a label."""
+    text = well_formed(text)
     for pattern, label in _PATTERNS:
         text = pattern.sub(label, text)
     return text

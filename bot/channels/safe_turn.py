@@ -23,9 +23,9 @@ from typing import Any, Awaitable, Callable, Iterator
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.crisis import detect_crisis
+from bot.crisis import detect_crisis, is_followup, overdose_state
 from bot.cues import detect_language
-from bot.domain_texts import response_text
+from bot.domain_texts import response_messages
 from bot.safety_net import safety_net_text
 
 logger = logging.getLogger(__name__)
@@ -109,13 +109,25 @@ async def answer(handle: Handler, text: str, sender_id: str, channel: str) -> tu
     return messages, True
 
 
+def crisis_answer(text: str, recipient_id: str, language: str | None = None) -> list[dict[str, Any]]:
+    """The first aid or helplines the message calls for, as the domain words them; [] if it signals no crisis.
+
+    Plain Python, like bot/crisis.py, so it holds when the model or Rasa is the part that is down.
+    """
+    language = language or detect_language(text)
+    if is_followup(text):
+        return response_messages("utter_crisis_next", recipient_id, language, crisis_state=None)
+    crisis = detect_crisis(text)
+    if crisis == "crisis_overdose":
+        return response_messages("utter_crisis_overdose", recipient_id, language, crisis_state=overdose_state(text))
+    return response_messages(f"utter_{crisis}", recipient_id, language) if crisis else []
+
+
 def with_safety_net(messages: list[dict[str, Any]], text: str, sender_id: str) -> list[dict[str, Any]]:
     """What got out, plus the crisis answer or the safety net if it is not already there."""
-    language = detect_language(text)
-    crisis = detect_crisis(text)
     said = {message.get("text") for message in messages}
+    crisis = crisis_answer(text, sender_id)
     if crisis:
-        extra = response_text(f"utter_{crisis}", language)
-        return messages if extra in said else [{"recipient_id": sender_id, "text": extra}, *messages]
-    extra = safety_net_text(language)
+        return messages if any("113" in str(t) for t in said) else [*crisis, *messages]
+    extra = safety_net_text(detect_language(text))
     return messages if extra in said else [*messages, {"recipient_id": sender_id, "text": extra}]

@@ -42,10 +42,10 @@ from bot.channels.sms_delivery import RetryPolicy, deliver
 from bot.channels.sms_gateways import Gateway, InboundRejected, InboundSms, gateways_from_credentials, new_reference
 from bot.channels.sms_text import choice_payload, format_turn, turn_choices
 from bot.conversation_store import forget_conversation
-from bot.crisis import detect_crisis, normalise
+from bot.crisis import normalise
 from bot.pseudonym import pseudonym
 from bot.redaction import redact
-from bot.channels.safe_turn import watched_turn
+from bot.channels.safe_turn import crisis_answer, watched_turn
 from bot.safety_net import safety_net_text
 
 logger = logging.getLogger(__name__)
@@ -96,13 +96,14 @@ def language_of(tracker: Optional[DialogueStateTracker]) -> Optional[str]:
 
 
 def with_safety_net(turn: Turn, user_text: str) -> list[dict[str, Any]]:
-    """The turn's messages, plus the safety net where the bot failed or a crisis lacks 113."""
-    crisis = detect_crisis(user_text) is not None
+    """The turn's messages, plus the safety net where the bot failed, or the crisis answer (113 first) where it lacks 113."""
+    crisis = crisis_answer(user_text, "", turn.language)
     has_113 = any("113" in str(m.get("text") or "") for m in turn.messages)
     if not (turn.failed or not turn.messages or (crisis and not has_113)):
         return turn.messages
-    net = {"text": safety_net_text(turn.language)}
-    return [net, *turn.messages] if crisis else [*turn.messages, net]
+    if crisis:
+        return turn.messages if has_113 else [*crisis, *turn.messages]
+    return [*turn.messages, {"text": safety_net_text(turn.language)}]
 
 
 class SmsInput(InputChannel):

@@ -76,12 +76,18 @@ class WebInput(InputChannel):
                 sender_id, text = _sender(request), _message(request)
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
-            agent: Agent = request.app.ctx.agent
+            try:
+                return response.json(await _turn(request.app.ctx.agent, sender_id, text))
+            except Exception as error:  # noqa: BLE001 - a crisis must never meet a 500 (issue 17)
+                logger.error("A chat turn failed outside the bot (%s); sending the safety net.", type(error).__name__)
+                return response.json(safe_turn.with_safety_net([], text, sender_id))
+
+        async def _turn(agent: Agent, sender_id: str, text: str) -> list[dict[str, Any]]:
             messages, answered = await safe_turn.answer(on_new_message, text, sender_id, self.name())
             if answered and _confirms_deletion(messages) and await _restarted(agent, sender_id) \
                     and not await _forget(agent, sender_id):
                 messages = [_reply(sender_id, NOT_FORGOTTEN, detect_language(text))]
-            return response.json(messages)
+            return messages
 
         @web.route("/forget", methods=["POST"])
         async def forget(request: Request) -> HTTPResponse:

@@ -31,3 +31,11 @@ def test_a_pseudonym_is_stable_keyed_and_hides_the_number(monkeypatch):
     pseudonym_module._key.cache_clear()
     assert pseudonym("sms", "+4791234567") != first
     pseudonym_module._key.cache_clear()
+
+
+@pytest.mark.parametrize("sender", ["abc\udfff", "\ud800", "\udfff\ud800x", "\x00", "\u202e1\u202c"])
+def test_any_sender_id_json_can_carry_gets_a_pseudonym(sender):
+    """A lone surrogate once made pseudonym() raise, so a crisis behind it got a 500 and no 113 (issue 17)."""
+    conversation = pseudonym("web", sender)
+    assert conversation.startswith("web-") and conversation == pseudonym("web", sender)
+    assert conversation != pseudonym("web", sender + "x")

@@ -143,6 +143,31 @@ def test_a_crisis_in_hostile_noise_still_gets_113(chat, tally, phrase, noise, no
     assert any("113" in text for text in assert_sensible(status, answer)), answer
 
 
+# Any code point, lone surrogates on purpose: JSON carries them, UTF-8 cannot (a crisis once got a 500 for one).
+ANY_CODE_POINT = st.integers(0, 0x10FFFF) | st.integers(0xD800, 0xDFFF)
+ODD_SENDERS = st.sampled_from(("abc\udfff", "\ud800", "\udfff\ud800", "\x00", "\u202e1\u202c", "\ufeff")) | st.lists(
+    ANY_CODE_POINT, min_size=1, max_size=128).map(lambda points: "".join(map(chr, points)))
+
+
+@CHAT_TURNS
+@given(sender=ODD_SENDERS, phrase=st.sampled_from(CRISIS_PHRASES))
+def test_a_crisis_from_any_sender_id_gets_113(chat, tally, sender, phrase):
+    status, answer = chat.say(sender, phrase)
+    tally(f"chat {chat.url.rsplit('/', 1)[-1]}: odd sender, crisis", status)
+    assert status == 200, answer
+    assert any("113" in text for text in assert_sensible(status, answer)), answer
+
+
+@CHAT_REFUSALS
+@given(sender=ODD_SENDERS)
+def test_forgetting_any_sender_id_is_answered_without_a_server_error(chat, tally, sender):
+    status, raw = http(f"{chat.url}/forget", json.dumps({"sender": sender}).encode(),
+                       {"Content-Type": "application/json"})
+    tally(f"chat {chat.url.rsplit('/', 1)[-1]}: odd sender, forget", status)
+    assert status < 500 or status == 503, (status, raw[:300])
+    assert_sensible(200 if status == 503 else status, _json_or_text(raw))
+
+
 def test_after_the_fuzzing_the_chat_goes_on_where_it_was(chat, stack):
     assert all(process.poll() is None for process in stack.processes.values()), "a process of the stack died"
     status, messages = chat.say(chat.waiting_sender, "Trondheim")

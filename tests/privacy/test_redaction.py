@@ -72,3 +72,9 @@ def test_an_email_address_is_taken_out(address, after):
 def test_all_three_in_one_message():
     text = "Jeg heter ikke noe, fnr 010190 12345, tlf +47 912 34 567, kari@example.no, bor på 5003"
     assert redact(text) == f"Jeg heter ikke noe, fnr {FODSELSNUMMER}, tlf {PHONE}, {EMAIL}, bor på 5003"
+
+
+def test_lone_surrogates_become_replacement_characters_and_the_rest_stays():
+    assert redact("jeg har tatt en overdose\udfff") == "jeg har tatt en overdose\ufffd"
+    assert redact("\ud83d\ude00 ok") == "😀 ok"
+    redact("a\ud800b").encode("utf-8")  # storable: no UnicodeEncodeError

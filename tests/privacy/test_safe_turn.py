@@ -38,7 +38,7 @@ async def hangs(_message: UserMessage) -> None:
 
 
 def texts(messages: list[dict]) -> list[str]:
-    return [m["text"] for m in messages]
+    return [m["text"] for m in messages if "text" in m]
 
 
 @pytest.fixture(autouse=True)
@@ -77,11 +77,14 @@ async def test_an_error_logged_elsewhere_does_not_fail_the_turn():
     assert (await safe_turn.answer(logs_a_harmless_error, "hei", "web-1", "web"))[1]
 
 
-@pytest.mark.parametrize("text, response", [("vennen min puster ikke", "utter_crisis_overdose"),
-                                            ("jeg vil ikke leve lenger", "utter_crisis_suicidal")])
-async def test_a_crisis_gets_the_crisis_answer_first_when_the_bot_is_down(text, response):
+@pytest.mark.parametrize("text, expected", [
+    ("vennen min puster ikke", response_text("utter_crisis_overdose", "nb", crisis_state="not_breathing")),
+    ("jeg vil ikke leve lenger", response_text("utter_crisis_suicidal", "nb")),
+    ("ambulansen er på veg, kva gjer eg no?", response_text("utter_crisis_next", "nb", crisis_state=None)),
+])
+async def test_a_crisis_gets_the_crisis_answer_first_when_the_bot_is_down(text, expected):
     messages, _ = await safe_turn.answer(says_nothing, text, "web-1", "web")
-    assert texts(messages) == [response_text(response, "nb")]
+    assert texts(messages)[0] == expected
 
 
 async def test_english_gets_the_english_safety_net():

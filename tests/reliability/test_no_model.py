@@ -59,10 +59,12 @@ def test_without_a_model_the_safety_net_answers(running):
     assert say(running.stack, str(uuid.uuid4()), "I need help with heroin") == [safety_net_text("en")]
 
 
-@pytest.mark.parametrize("text, response", [("vennen min puster ikke", "utter_crisis_overdose"),
-                                            ("jeg vil ta livet mitt", "utter_crisis_suicidal")])
-def test_without_a_model_a_crisis_gets_the_crisis_answer(running, text, response):
-    assert say(running.stack, str(uuid.uuid4()), text) == [response_text(response, "nb")]
+@pytest.mark.parametrize("text, expected", [
+    ("vennen min puster ikke", response_text("utter_crisis_overdose", "nb", crisis_state="not_breathing")),
+    ("jeg vil ta livet mitt", response_text("utter_crisis_suicidal", "nb")),
+])
+def test_without_a_model_a_crisis_gets_the_crisis_answer(running, text, expected):
+    assert say(running.stack, str(uuid.uuid4()), text)[0] == expected
 
 
 def test_without_a_model_deleting_still_works(running, tracker_db):

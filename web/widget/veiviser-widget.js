@@ -171,6 +171,7 @@
     ".vv-actions a { display: inline-block; padding: 0.45rem 0.8rem; border-radius: 0.4rem; border: 2px solid #1f4e79; color: #1f4e79; background: #fff; font-weight: 600; text-decoration: none; }",
     ".vv-actions a.vv-call { background: #1f4e79; color: #fff; }",
     ".vv-note { font-size: 0.85rem; color: #4a4a45; }",
+    ".vv-emergency { display: block; margin: 0.3rem 0 0.6rem; padding: 0.8rem 1rem; border-radius: 0.6rem; background: #a4161a; color: #fff !important; font-size: 1.3rem; font-weight: 700; text-align: center; text-decoration: none; }",
     ".vv-replies { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.3rem 0 0.6rem; }",
     ".vv-replies button, .vv-tools button, .vv-send { padding: 0.5rem 0.9rem; border-radius: 0.4rem; border: 2px solid #1f4e79; background: #fff; color: #1f4e79; font-weight: 600; cursor: pointer; }",
     ".vv-tools button { padding: 0.35rem 0.65rem; font-size: 0.9rem; }",
@@ -528,6 +529,11 @@
     var previous = null;
     for (var i = 0; i < replies.length; i += 1) {
       var reply = replies[i] || {};
+      if (reply.custom && reply.custom.type === "call") {
+        this.log.appendChild(this.renderEmergencyCall(reply.custom));
+        previous = null;
+        continue;
+      }
       if (reply.custom && reply.custom.type === "service_card") {
         var card = this.renderCard(reply.custom);
         if (previous && previous.isConnected) { previous.replaceWith(card); } else { this.log.appendChild(card); }
@@ -543,6 +549,13 @@
       }
     }
     this.scrollToEnd();
+  };
+
+  /** A crisis answer's number as one large call button (custom.type "call"); only short emergency numbers. */
+  Widget.prototype.renderEmergencyCall = function (data) {
+    var number = /^\d{3}$/.test(String(data.number)) ? String(data.number) : "113";
+    var label = typeof data.label === "string" && data.label ? data.label : number;
+    return element("a", { className: "vv-emergency", href: "tel:" + number }, label);
   };
 
   Widget.prototype.renderButtons = function (buttons) {

@@ -11,8 +11,8 @@ CATALOGUE := var/catalogue.sqlite
 
 TRAINING_INPUTS := config.yml $(wildcard bot/domain/*.yml) bot/crisis_patterns.yml \
 	$(shell find data bot/components -name '*.yml' -o -name '*.py' 2>/dev/null)
-CATALOGUE_INPUTS := $(wildcard services_catalog/*.py services_catalog/migrations/versions/*.py \
-	services_catalog/data/catalogue/*.json)
+CATALOGUE_INPUTS := $(wildcard services_catalog/*.py services_catalog/migrations/versions/*.py) \
+	$(shell find services_catalog/data/sources -name '*.yml')
 
 .PHONY: run test install model catalogue clean chromium bench
 

@@ -20,15 +20,15 @@ from tabulate import tabulate
 from services_catalog.db import catalogue_url, make_engine, migrate, open_session, session_factory
 from services_catalog.geography import Gazetteer
 from services_catalog.datapackage import export_datapackage
-from services_catalog.hsds import ImportFailed, import_files
+from services_catalog.hsds import ImportFailed, import_files, import_records
 from services_catalog.hsds_export import all_services, export_json, service_to_hsds
-from services_catalog.models import Service
+from services_catalog.models import UNDATED, Service, ServiceSource
 from services_catalog.lookup import PROPERTY_FILTERS, BadFilter, StaffFilters, build_query, parse_point, parse_when
 from services_catalog.opening_hours import now
 from services_catalog.search import Match, Sort, find_services
+from services_catalog.sources import shipped_services
 from services_catalog.taxonomy import BOOLEAN_PROPERTIES, ServiceType, column_name
 
-SHIPPED_DIR = Path(__file__).resolve().parent / "data" / "catalogue"
 BAD_ARGUMENTS, NOT_FOUND = 2, 1
 DURATION_UNITS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
@@ -37,19 +37,15 @@ class UsageError(Exception):
     """Input the user can fix; printed without a traceback, exit code 2."""
 
 
-def shipped_files() -> list[Path]:
-    return sorted(SHIPPED_DIR.glob("*.json"))
-
-
 def build(db_path: Path) -> int:
-    """Rebuild the embedded SQLite catalogue from the shipped HSDS files, atomically."""
+    """Rebuild the embedded SQLite catalogue from the curated source files, atomically."""
     tmp = db_path.with_suffix(".building")
     tmp.unlink(missing_ok=True)
     url = f"sqlite:///{tmp}"
     migrate(make_engine(url))
     with session_factory(url)() as session:
         try:
-            report = import_files(session, shipped_files())
+            report = import_records(session, shipped_services(), progress=None)
         except ImportFailed as failure:
             print(f"The shipped catalogue has {len(failure.problems)} problem(s):", file=sys.stderr)
             print(failure, file=sys.stderr)
@@ -143,15 +139,18 @@ def _match_row(match: Match) -> dict[str, Any]:
 
 
 def stale_command(args: argparse.Namespace) -> int:
+    """Records with a source page that is undated or older than the cutoff: due for a new look."""
     cutoff = date.today() - parse_age(args.older_than)
     with open_session(args.url) as session:
-        services = session.scalars(
-            select(Service)
-            .where(or_(Service.assured_date.is_(None), Service.assured_date < cutoff))
-            .order_by(Service.assured_date.is_not(None), Service.assured_date, Service.name)
-        ).all()
+        stale = (
+            select(ServiceSource.service_id)
+            .where(or_(ServiceSource.page_date.is_(None), ServiceSource.page_date < cutoff))
+        )
+        services = session.scalars(select(Service).where(Service.id.in_(stale)).order_by(Service.name)).all()
         rows = [
-            {"id": s.id, "name": s.name, "assured_date": _iso(s.assured_date), "source": s.source}
+            {"id": s.id, "name": s.name,
+             "sources": [f"{source.url} ({_iso(source.page_date) or UNDATED})" for source in s.sources
+                         if source.page_date is None or source.page_date < cutoff]}
             for s in services
         ]
     _print(rows, args.json, _stale_table)
@@ -161,7 +160,8 @@ def stale_command(args: argparse.Namespace) -> int:
 def _stale_table(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "Nothing is due for re-verification."
-    return tabulate(rows, headers="keys", maxcolwidths=[None, 40, None, 60])
+    table = [{**row, "sources": "\n".join(row["sources"])} for row in rows]
+    return tabulate(table, headers="keys", maxcolwidths=[None, 40, 80])
 
 
 def parse_age(text: str) -> timedelta:
@@ -185,13 +185,15 @@ def service_details(service: Service) -> dict[str, Any]:
         "ages": _ages(service),
         "wait_weeks": service.wait_weeks,
         "wait_measured": _iso(service.wait_measured),
-        "phones": ", ".join(service.phones),
+        "phones": ", ".join(phone.number for phone in service.phones),
         "url": service.url,
         "hours": "; ".join(_hours(s) for s in service.schedules),
         "service_areas": ", ".join(a.name or a.uri or "" for a in service.service_areas),
         "addresses": "; ".join(_address(sal.location) for sal in service.service_at_locations),
         "languages": ", ".join(l.code or l.name or "" for l in service.languages),
-        "source": service.source,
+        "sources": "; ".join(f"{s.url} ({_iso(s.page_date) or UNDATED}, checked {_iso(s.checked)})"
+                             for s in service.sources),
+        "source_note": service.source or None,
         "assured_date": _iso(service.assured_date),
     }
 
@@ -272,8 +274,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     show_cmd.add_argument("--json", action="store_true")
     show_cmd.set_defaults(handler=show_command)
 
-    stale_cmd = commands.add_parser("stale", help="records due for re-verification")
-    stale_cmd.add_argument("--older-than", default="180d", help="e.g. 180d, 26w, 6m, 1y (default 180d)")
+    stale_cmd = commands.add_parser("stale", help="records whose source page is undated or older than --older-than")
+    stale_cmd.add_argument("--older-than", default="2y", help="the page's own date: e.g. 180d, 26w, 6m, 2y (default 2y)")
     stale_cmd.add_argument("--json", action="store_true")
     stale_cmd.set_defaults(handler=stale_command)
 

@@ -21,21 +21,25 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         "id", "organization_id", "name", "alternate_name", "description", "url", "email", "status",
         "application_process", "fees_description", "eligibility_description", "minimum_age", "maximum_age",
         "assured_date")),
-    "location": ("locations.csv", ("id", "location_type", "name", "description", "latitude", "longitude")),
+    "location": ("locations.csv", (
+        "id", "location_type", "name", "description", "latitude", "longitude", "x_point_precision", "x_source_url")),
     "address": ("addresses.csv", ("id", "location_id", "address_1", "city", "postal_code", "country", "address_type")),
     "service_at_location": ("service_at_location.csv", ("id", "service_id", "location_id")),
-    "phone": ("phones.csv", ("id", "service_id", "number", "type", "description")),
+    "phone": ("phones.csv", ("id", "service_id", "number", "type", "description", "x_source_url")),
     "schedule": ("schedules.csv", (
         "id", "service_id", "valid_from", "valid_to", "timezone", "freq", "byday", "description",
-        "opens_at", "closes_at")),
+        "opens_at", "closes_at", "x_source_url")),
     "service_area": ("service_areas.csv", ("id", "service_id", "name", "extent_type", "uri")),
     "language": ("languages.csv", ("id", "service_id", "name", "code")),
     "taxonomy": ("taxonomies.csv", ("id", "name", "description")),
     "taxonomy_term": ("taxonomy_terms.csv", ("id", "code", "name", "description", "taxonomy", "taxonomy_id")),
     "attribute": ("attributes.csv", ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value")),
+    # Not an HSDS table: the pages a service's facts come from (extension x_sources, docs/catalogue-format.md).
+    "x_source": ("x_sources.csv", ("id", "service_id", "url", "page_date", "checked", "note")),
 }
 # Children listed on a service object, by table and the service object's key.
-SERVICE_CHILDREN = {"phone": "phones", "schedule": "schedules", "service_area": "service_areas", "language": "languages"}
+SERVICE_CHILDREN = {"phone": "phones", "schedule": "schedules", "service_area": "service_areas", "language": "languages",
+                    "x_source": "x_sources"}
 # A problem's field on the rebuilt service object (hsds.py) -> the table it was read from; first match wins.
 FIELD_TABLES = (
     ("service_at_locations.location.addresses", "address"),
@@ -63,7 +67,9 @@ def export_datapackage(services: list[dict[str, Any]], directory: Path) -> int:
         with open(directory / file, "w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(sorted(rows[table].values(), key=lambda r: r["id"]))
+            # A service's sources keep their order: the first is the page that shows the service exists.
+            in_order = rows[table].values() if table == "x_source" else sorted(rows[table].values(), key=lambda r: r["id"])
+            writer.writerows(in_order)
     (directory / "datapackage.json").write_text(json.dumps(_descriptor(), indent=1) + "\n", encoding="utf-8")
     return len(services)
 

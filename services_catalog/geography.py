@@ -145,6 +145,7 @@ class Gazetteer:
         # folded name -> [(rank, -size, Place)] sorted best first
         self._index: dict[str, list[tuple[int, int, Place]]] = {}
         self._postcodes: dict[str, Place] = {}
+        self._postcode_points: dict[str, str] = {}  # postcode -> "town" or "kommune" (postcodes.csv `point`)
         self._fuzzy_buckets: dict[str, list[str]] = {}
         self._kommune_keys: list[str] = []
         self._max_tokens = 1
@@ -187,6 +188,7 @@ class Gazetteer:
             lat, lon = float(r["lat"]), float(r["lon"])
             self._postcodes[r["postcode"]] = Place(
                 f"{r['postcode']} {r['poststed']}", "postcode", k, lat, lon)
+            self._postcode_points[r["postcode"]] = r["point"]
             key = (r["poststed"], k.number)
             poststed_count[key] = poststed_count.get(key, 0) + 1
             if poststed_count[key] == 1:
@@ -224,6 +226,11 @@ class Gazetteer:
     def kommune(self, number: str) -> Kommune | None:
         """Kommune by its 4-digit 2024 number ("301" is padded to "0301")."""
         return self._kommuner.get(str(number).strip().zfill(4))
+
+    def postcode_point(self, postcode: str) -> tuple[float, float, str] | None:
+        """Where a postcode is on the map, and how well: "town" (its poststed's centre) or "kommune" (only the kommune's)."""
+        place = self._postcodes.get(postcode)
+        return (place.lat, place.lon, self._postcode_points[postcode]) if place else None
 
     # --- free text -----------------------------------------------------------
     def resolve(self, text: str) -> Place | None:

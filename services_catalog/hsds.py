@@ -10,6 +10,7 @@ import json
 import math
 import re
 import sys
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -32,7 +33,9 @@ from services_catalog.models import (
     Service,
     ServiceArea,
     ServiceAtLocation,
+    ServiceSource,
     ServiceTypeLink,
+    UNDATED,
 )
 from services_catalog.points import refresh_points
 from services_catalog.taxonomy import (
@@ -49,6 +52,7 @@ PROGRESS_FROM = 500
 STATUSES = {"active", "inactive", "defunct", "temporarily closed"}
 # Tabs and line breaks are text; other C0 controls and DEL are not.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+WEB_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
 AREA_URI = re.compile(r"^urn:(?:ssb:(?P<scope>kommune|fylke):(?P<code>\d{2,4})|iso:country:(?P<country>[A-Z]{2}))$")
 
 
@@ -194,8 +198,6 @@ def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service 
     if status not in STATUSES:
         problem("status", f"must be one of {sorted(STATUSES)}")
     properties = _properties(obj.get("attributes") or [], problem)
-    if not properties.get(Property.SOURCE):
-        problem("attributes.source", "every record must say where it comes from")
     service = Service(
         **_pick(obj, "id", "name", "alternate_name", "description", "url", "email", "application_process",
                 "fees_description", "eligibility_description"),
@@ -205,6 +207,7 @@ def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service 
         assured_date=_date(obj.get("assured_date"), "assured_date", problem, required=True),
         wait_weeks=_number(properties.get(Property.WAIT_WEEKS), "attributes.wait-weeks", problem),
         wait_measured=_date(properties.get(Property.WAIT_MEASURED), "attributes.wait-measured", problem),
+        wait_source_url=properties.get(Property.WAIT_SOURCE),
         source=properties.get(Property.SOURCE) or "",
         **{column_name(p): _boolean(properties.get(p), f"attributes.{p.value}", problem) for p in BOOLEAN_PROPERTIES},
     )
@@ -231,6 +234,8 @@ def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service 
         Language(id=l.get("id"), name=l.get("name"), code=l.get("code")) for l in obj.get("languages") or []
     ]
     service.service_at_locations = [_service_at_location(s, problem) for s in obj.get("service_at_locations") or []]
+    service.sources = _sources(obj, problem)
+    _check_sourced(service, problem)
     _check_columns(service, problem)
     problems.extend(found)
     return None if found else service
@@ -320,10 +325,55 @@ def _service_type_attributes(attributes: list[Any], problem) -> list[dict[str, A
     return chosen
 
 
+def _sources(obj: dict[str, Any], problem) -> list[ServiceSource]:
+    """The pages a record's facts come from (extension `x_sources`); a record without one is refused."""
+    listed = obj.get("x_sources")
+    if not isinstance(listed, list) or not listed:
+        problem("x_sources", "every record needs at least one public page its facts come from")
+        return []
+    sources = []
+    for position, item in enumerate(listed):
+        url = item.get("url")
+        if not isinstance(url, str) or not WEB_URL.match(url):
+            problem("x_sources.url", f"must be a web address (http or https), not {url!r}")
+        page_date = item.get("page_date")
+        sources.append(ServiceSource(
+            id=item.get("id") or derived_source_id(str(obj.get("id")), str(url)),
+            position=position,
+            url=url,
+            page_date=None if page_date == UNDATED else _date(page_date, "x_sources.page_date", problem, required=True),
+            checked=_date(item.get("checked"), "x_sources.checked", problem, required=True),
+            note=item.get("note"),
+        ))
+    return sources
+
+
+def derived_source_id(service_id: str, url: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"veiviser:{service_id}:source:{url}"))
+
+
+def _check_sourced(service: Service, problem) -> None:
+    """A phone, address, opening hour or waiting time must name a page of the record that states it."""
+    urls = {source.url for source in service.sources}
+    facts = [
+        *(("phones.x_source_url", phone.source_url) for phone in service.phones),
+        *(("schedules.x_source_url", schedule.source_url) for schedule in service.schedules),
+        *(("service_at_locations.location.x_source_url", sal.location.source_url)
+          for sal in service.service_at_locations if sal.location.address_1 or sal.location.postal_code),
+    ]
+    if service.wait_weeks is not None:
+        facts.append((f"attributes.{Property.WAIT_SOURCE.value}", service.wait_source_url))
+    for field_name, url in facts:
+        if not url:
+            problem(field_name, "required: the URL of the page that states this")
+        elif url not in urls:
+            problem(field_name, f"{url!r} is not one of the record's x_sources")
+
+
 def _phone(obj: dict[str, Any], problem) -> Phone:
     if not _text(obj.get("number")):
         problem("phones.number", "required")
-    return Phone(**_pick(obj, "id", "number", "type", "description"))
+    return Phone(**_pick(obj, "id", "number", "type", "description"), source_url=obj.get("x_source_url"))
 
 
 def _schedule(obj: dict[str, Any], problem) -> Schedule:
@@ -333,6 +383,7 @@ def _schedule(obj: dict[str, Any], problem) -> Schedule:
     timezone = obj.get("timezone")
     return Schedule(
         **_pick(obj, "id", "freq", "byday", "opens_at", "closes_at", "description"),
+        source_url=obj.get("x_source_url"),
         timezone=None if timezone is None else str(timezone),
         valid_from=_date(obj.get("valid_from"), "schedules.valid_from", problem),
         valid_to=_date(obj.get("valid_to"), "schedules.valid_to", problem),
@@ -364,8 +415,10 @@ def _service_at_location(obj: dict[str, Any], problem) -> ServiceAtLocation:
             latitude=_number(location.get("latitude"), "service_at_locations.location.latitude", problem),
             longitude=_number(location.get("longitude"), "service_at_locations.location.longitude", problem),
             address_1=address.get("address_1"),
-            postal_code=address.get("postal_code"),
+            postal_code=address.get("postal_code") or None,
             city=address.get("city"),
+            point_precision=location.get("x_point_precision"),
+            source_url=location.get("x_source_url"),
         ),
     )
 

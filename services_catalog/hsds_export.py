@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services_catalog.models import Location, Schedule, Service
+from services_catalog.geography import Gazetteer
+from services_catalog.models import UNDATED, Location, Schedule, Service, ServiceSource
 from services_catalog.taxonomy import (
     BOOLEAN_PROPERTIES,
     PROPERTY_TAXONOMY,
@@ -61,7 +62,7 @@ def service_to_hsds(service: Service) -> dict[str, Any]:
                  "application_process", "fees_description", "eligibility_description", "minimum_age", "maximum_age"),
         "assured_date": _iso(service.assured_date),
         "organization": _organization(service),
-        "phones": [_plain(p, "id", "number", "type", "description") for p in _by_id(service.phones)],
+        "phones": [_sourced(_plain(p, "id", "number", "type", "description"), p) for p in _by_id(service.phones)],
         "schedules": [_schedule(s) for s in _by_id(service.schedules)],
         "service_areas": [
             {**_plain(a, "id", "name", "uri"), "extent_type": "text"} for a in _by_id(service.service_areas)
@@ -71,6 +72,7 @@ def service_to_hsds(service: Service) -> dict[str, Any]:
             {"id": sal.id, "location": _location(sal.location)} for sal in _by_id(service.service_at_locations)
         ],
         "attributes": _type_attributes(service) + _property_attributes(service),
+        "x_sources": [_source(source) for source in service.sources],
     }
     if service.organization_id:
         obj["organization_id"] = service.organization_id
@@ -100,6 +102,7 @@ def _property_attributes(service: Service) -> list[dict[str, Any]]:
     values: dict[Property, Any] = {p: getattr(service, column_name(p)) for p in BOOLEAN_PROPERTIES}
     values[Property.WAIT_WEEKS] = service.wait_weeks
     values[Property.WAIT_MEASURED] = _iso(service.wait_measured)
+    values[Property.WAIT_SOURCE] = service.wait_source_url
     values[Property.SOURCE] = service.source
     return [
         {
@@ -126,9 +129,25 @@ def _organization(service: Service) -> dict[str, Any] | None:
     return _without_empty(_plain(org, "id", "name", "description", "website", "email")) if org else None
 
 
+def _source(source: ServiceSource) -> dict[str, Any]:
+    """The extension `x_sources` (docs/catalogue-format.md): a page, its own date or "undated", and when we read it."""
+    return {
+        "id": source.id,
+        "url": source.url,
+        "page_date": _iso(source.page_date) or UNDATED,
+        "checked": _iso(source.checked),
+        "note": source.note,
+    }
+
+
+def _sourced(obj: dict[str, Any], record: Any) -> dict[str, Any]:
+    return {**obj, "x_source_url": record.source_url}
+
+
 def _schedule(schedule: Schedule) -> dict[str, Any]:
     return {
         **_plain(schedule, "id", "freq", "byday", "opens_at", "closes_at", "description"),
+        "x_source_url": schedule.source_url,
         "timezone": _utc_offset(schedule.timezone),
         "valid_from": _iso(schedule.valid_from),
         "valid_to": _iso(schedule.valid_to),
@@ -146,10 +165,19 @@ def _utc_offset(timezone: str | None) -> float | None:
 def _location(location: Location) -> dict[str, Any]:
     address = _plain(location, "address_1", "postal_code", "city")
     obj = _plain(location, "id", "location_type", "name", "description", "latitude", "longitude")
+    obj["x_point_precision"] = location.point_precision
+    obj["x_source_url"] = location.source_url
     if any(address.values()):
-        obj["addresses"] = [{"id": derived_id("address", location.id), **address, "country": "NO",
-                             "address_type": "physical"}]
+        # HSDS requires postal_code and state_province; "" where the source did not give them.
+        obj["addresses"] = [{"id": derived_id("address", location.id), **address,
+                             "address_1": location.address_1 or "", "postal_code": location.postal_code or "", "state_province": _fylke(location),
+                             "country": "NO", "address_type": "physical" if location.location_type != "postal" else "postal"}]
     return obj
+
+
+def _fylke(location: Location) -> str:
+    kommune = Gazetteer.load().kommune(location.kommune_number) if location.kommune_number else None
+    return kommune.fylke if kommune else ""
 
 
 def _plain(record: Any, *names: str) -> dict[str, Any]:

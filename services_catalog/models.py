@@ -11,6 +11,8 @@ from sqlalchemy import BigInteger, Boolean, Column, Date, Float, ForeignKey, Ind
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
+# What a source's page date is when the page shows none (DATA-SOURCING.md).
+UNDATED = "undated"
 
 
 class Organization(Base):
@@ -54,7 +56,9 @@ class Service(Base):
     open_on_holidays = Column(Boolean)
     wait_weeks = Column(Float)
     wait_measured = Column(Date)
-    source = Column(Text, nullable=False)
+    wait_source_url = Column(Text)
+    # A reviewer's note on the sourcing; the pages themselves are `sources`.
+    source = Column(Text, nullable=False, default="")
 
     organization = relationship("Organization", back_populates="services", lazy="joined")
     types = relationship("ServiceTypeLink", cascade="all, delete-orphan", lazy="selectin")
@@ -65,11 +69,32 @@ class Service(Base):
     service_at_locations = relationship(
         "ServiceAtLocation", cascade="all, delete-orphan", lazy="selectin"
     )
+    sources = relationship("ServiceSource", cascade="all, delete-orphan", lazy="selectin",
+                           order_by="ServiceSource.position")
     points = relationship("ServicePoint", cascade="all, delete-orphan", lazy="noload")
 
     @property
     def type_codes(self) -> list[str]:
         return [link.code for link in self.types]
+
+
+class ServiceSource(Base):
+    """A public page that states facts of a service: where a reader can check them.
+
+    Not an HSDS table; carried in HSDS as the documented extension `x_sources`
+    (docs/catalogue-format.md). Phones, opening hours, addresses and waiting
+    times each name the URL of the source they come from.
+    """
+
+    __tablename__ = "service_source"
+
+    id = Column(String(36), primary_key=True)
+    service_id = Column(String(36), ForeignKey("service.id"), index=True, nullable=False)
+    position = Column(Integer, nullable=False, default=0)
+    url = Column(Text, nullable=False)
+    page_date = Column(Date)  # the page's own date; None: the page shows none ("undated")
+    checked = Column(Date, nullable=False)
+    note = Column(Text)
 
 
 class ServiceTypeLink(Base):
@@ -95,6 +120,9 @@ class Location(Base):
     postal_code = Column(String(8))
     city = Column(Text)
     kommune_number = Column(String(4), index=True)
+    # How the point was found: "address" (the address itself) or "poststed" (the centre of the postcode's town).
+    point_precision = Column(String(16))
+    source_url = Column(Text)
 
 
 class ServiceAtLocation(Base):
@@ -115,6 +143,7 @@ class Phone(Base):
     number = Column(String(32), nullable=False)
     type = Column(String(16))
     description = Column(Text)
+    source_url = Column(Text)
 
 
 class Schedule(Base):
@@ -132,6 +161,7 @@ class Schedule(Base):
     valid_from = Column(Date)
     valid_to = Column(Date)
     description = Column(Text)
+    source_url = Column(Text)
 
 
 class ServiceArea(Base):

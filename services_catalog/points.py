@@ -39,9 +39,13 @@ def refresh_points(session: Session, services: Iterable[Service], gazetteer: Gaz
     session.add_all(point for service in services for point in points_for(service, gazetteer))
 
 
+# How an address's point was found (`location.point_precision`); only the address itself is exact.
+EXACT_PRECISION = "address"
+
+
 def points_for(service: Service, gazetteer: Gazetteer) -> list[ServicePoint]:
     exact = [
-        (sal.location.latitude, sal.location.longitude)
+        (sal.location.latitude, sal.location.longitude, sal.location.point_precision not in (None, EXACT_PRECISION))
         for sal in service.service_at_locations
         if sal.location.latitude is not None and sal.location.longitude is not None
     ]
@@ -51,24 +55,26 @@ def points_for(service: Service, gazetteer: Gazetteer) -> list[ServicePoint]:
 
 def point_rows(
     service_id: str,
-    exact: Sequence[tuple[float, float]],
+    located: Sequence[tuple[float, float, bool]],
     areas: Iterable[tuple[str, str | None]],
     gazetteer: Gazetteer,
     locate: Locate | None = None,
 ) -> list[dict[str, Any]]:
-    """Index rows for one service: its verified coordinates, else the centres of the kommuner it serves.
+    """Index rows for one service: the points of its addresses, else the centres of the kommuner it serves.
 
-    `areas` are its service areas as (scope, code). `locate` may be a memoised `kommune_at` for
+    `located` are its addresses' points as (lat, lon, approximate): approximate when the
+    point is the postcode's town rather than the address. `areas` are its service areas as (scope, code). `locate` may be a memoised `kommune_at` for
     bulk loads; the polygon test is the slow part.
     """
     areas = list(areas)
     if any(scope == "country" for scope, _ in areas):
         return []
-    if exact:
+    if located:
         locate = locate or (lambda lat, lon: _kommune_number(gazetteer, lat, lon))
         return [
-            dict(service_id=service_id, latitude=lat, longitude=lon, kommune_number=locate(lat, lon), approximate=False)
-            for lat, lon in exact
+            dict(service_id=service_id, latitude=lat, longitude=lon, kommune_number=locate(lat, lon),
+                 approximate=approximate)
+            for lat, lon, approximate in located
         ]
     served = {kommune.number: kommune for scope, code in areas for kommune in _kommuner(gazetteer, scope, code)}
     return [

@@ -15,7 +15,7 @@ and opening hours (office, evenings, nights past midnight, weekends, around
 the clock, unknown) depend on the service type.
 
 `generate(count, seed)` yields HSDS service objects shaped like
-services_catalog/data/catalogue/*.json, so `hsds.import_files` reads them;
+the shipped catalogue's HSDS objects, so `hsds.import_files` reads them;
 `load(session, count, seed)` writes the same services with bulk inserts,
 index rows included, for catalogues of a million. Both are deterministic:
 service number i depends only on (seed, i).
@@ -44,7 +44,9 @@ from services_catalog.models import (
     ServiceArea,
     ServiceAtLocation,
     ServicePoint,
+    ServiceSource,
     ServiceTypeLink,
+    UNDATED,
 )
 from services_catalog.points import point_rows
 from services_catalog.taxonomy import (
@@ -57,6 +59,8 @@ from services_catalog.taxonomy import (
 )
 
 SYNTHETIC_SOURCE = "SYNTETISK – testdata, ikke ekte"
+# The ".invalid" domain can never resolve (RFC 2606): a synthetic record's page exists nowhere.
+SYNTHETIC_URL = "https://syntetisk.invalid/tjeneste/{i}"
 NAME_PREFIX = "Syntetisk tjeneste"
 SERVICES_PER_ORGANIZATION = 8
 ASSURED_FROM = date(2026, 1, 1)
@@ -214,6 +218,8 @@ def _service(world: _World, seed: int, i: int) -> dict[str, Any]:
         "attributes": _attributes(seed, i, types, properties, _wait(rng, properties[P.RIGHT_TO_CHOOSE])),
         "schedules": [_schedule(seed, i, n, *rule) for n, rule in enumerate(_hours(rng, primary))],
         "service_at_locations": [] if national or rng.random() < 0.2 else [_located(rng, seed, i, kommune, world)],
+        "x_sources": [{"id": _uid(9, seed, i), "url": SYNTHETIC_URL.format(i=i), "page_date": UNDATED,
+                       "checked": ASSURED_FROM.isoformat()}],
     }
     obj.update(_ages(rng, primary))
     return obj
@@ -317,7 +323,8 @@ def _attributes(
     values += [(PROPERTY_TAXONOMY, p.value, str(v).lower()) for p, v in properties.items() if v is not None]
     if wait:
         values += [(PROPERTY_TAXONOMY, P.WAIT_WEEKS.value, str(wait[0])),
-                   (PROPERTY_TAXONOMY, P.WAIT_MEASURED.value, wait[1].isoformat())]
+                   (PROPERTY_TAXONOMY, P.WAIT_MEASURED.value, wait[1].isoformat()),
+                   (PROPERTY_TAXONOMY, P.WAIT_SOURCE.value, SYNTHETIC_URL.format(i=i))]
     values.append((PROPERTY_TAXONOMY, P.SOURCE.value, SYNTHETIC_SOURCE))
     attributes = []
     for n, (taxonomy, code, value) in enumerate(values):
@@ -339,6 +346,7 @@ def _schedule(seed: int, i: int, n: int, byday: str, opens: str, closes: str) ->
     return {
         "id": _uid(6, seed, i, n), "freq": "WEEKLY", "byday": byday, "opens_at": opens, "closes_at": closes,
         "timezone": "Europe/Oslo", "description": f"Syntetisk: {byday} {opens}–{closes}",
+        "x_source_url": SYNTHETIC_URL.format(i=i),
     }
 
 
@@ -353,6 +361,8 @@ def _located(rng: random.Random, seed: int, i: int, kommune: Kommune, world: _Wo
             "latitude": lat,
             "longitude": lon,
             "addresses": [{"address_1": "Syntetisk adresse", "city": kommune.name}],
+            "x_point_precision": "address",
+            "x_source_url": SYNTHETIC_URL.format(i=i),
         },
     }
 
@@ -441,7 +451,7 @@ class _Rows:
     def __init__(self) -> None:
         self.tables: dict[type, list[dict[str, Any]]] = {
             model: [] for model in (Organization, Service, ServiceTypeLink, ServiceArea, Language, Schedule,
-                                    Location, ServiceAtLocation, ServicePoint)
+                                    Location, ServiceAtLocation, ServicePoint, ServiceSource)
         }
 
     def add(self, obj: dict[str, Any], organizations: set[str], gazetteer: Gazetteer, locate: Callable) -> None:
@@ -459,7 +469,14 @@ class _Rows:
         self.tables[ServiceArea] += areas
         self.tables[Language] += [dict(language, service_id=service_id) for language in obj["languages"]]
         self.tables[Schedule] += [
-            dict(schedule, service_id=service_id, valid_from=None, valid_to=None) for schedule in obj["schedules"]
+            {**_without_source(schedule), "service_id": service_id, "valid_from": None, "valid_to": None,
+             "source_url": schedule["x_source_url"]}
+            for schedule in obj["schedules"]
+        ]
+        self.tables[ServiceSource] += [
+            {"id": source["id"], "service_id": service_id, "position": n, "url": source["url"], "page_date": None,
+             "checked": date.fromisoformat(source["checked"]), "note": None}
+            for n, source in enumerate(obj["x_sources"])
         ]
         exact = []
         for sal in obj["service_at_locations"]:
@@ -468,7 +485,7 @@ class _Rows:
             self.tables[ServiceAtLocation].append(
                 {"id": sal["id"], "service_id": service_id, "location_id": location["id"]}
             )
-            exact.append((location["latitude"], location["longitude"]))
+            exact.append((location["latitude"], location["longitude"], False))
         scopes = [(area["scope"], area["code"]) for area in areas]
         self.tables[ServicePoint] += point_rows(service_id, exact, scopes, gazetteer, locate)
 
@@ -494,6 +511,7 @@ def _service_row(obj: dict[str, Any]) -> dict[str, Any]:
         "assured_date": date.fromisoformat(obj["assured_date"]),
         "wait_weeks": float(wait) if wait is not None else None,
         "wait_measured": date.fromisoformat(measured) if measured else None,
+        "wait_source_url": properties.get(P.WAIT_SOURCE),
         "source": properties[P.SOURCE],
         **{column_name(p): (properties[p] == "true") if p in properties else None for p in BOOLEAN_PROPERTIES},
     }
@@ -512,4 +530,9 @@ def _location_row(location: dict[str, Any], locate: Callable) -> dict[str, Any]:
         "description": None, "latitude": location["latitude"], "longitude": location["longitude"],
         "address_1": address.get("address_1"), "postal_code": address.get("postal_code"),
         "city": address.get("city"), "kommune_number": locate(location["latitude"], location["longitude"]),
+        "point_precision": location["x_point_precision"], "source_url": location["x_source_url"],
     }
+
+
+def _without_source(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if key != "x_source_url"}

@@ -79,7 +79,8 @@ class Property(str, Enum):
     OPEN_ON_HOLIDAYS = "open-on-holidays"
     WAIT_WEEKS = "wait-weeks"
     WAIT_MEASURED = "wait-measured"
-    SOURCE = "source"
+    WAIT_SOURCE = "wait-source"  # the URL of the page that publishes the waiting time
+    SOURCE = "source"  # a reviewer's note on the sourcing
 
 
     @property

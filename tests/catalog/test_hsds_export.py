@@ -32,11 +32,18 @@ COMPLETE = {
     "maximum_age": 30,
     "assured_date": "2026-11-01",
     "organization": {"id": "eksempel-org", "name": "Eksempelorganisasjon", "description": "Test"},
-    "phones": [{"id": "eksempel-tlf", "number": "08588", "type": "voice", "description": "RUSinfo, brukt som ekte nummer"}],
+    "phones": [{"id": "eksempel-tlf", "number": "08588", "type": "voice", "description": "RUSinfo, brukt som ekte nummer",
+                "x_source_url": "https://example.org/eksempel"}],
     "schedules": [
         {"id": "eksempel-hverdag", "freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR", "opens_at": "18:00", "closes_at": "02:00",
-         "timezone": 1, "valid_from": "2026-01-01", "valid_to": "2026-12-31"},
-        {"id": "eksempel-helg", "freq": "WEEKLY", "byday": "SA,SU", "opens_at": "12:00", "closes_at": "16:00"},
+         "timezone": 1, "valid_from": "2026-01-01", "valid_to": "2026-12-31", "x_source_url": "https://example.org/tider"},
+        {"id": "eksempel-helg", "freq": "WEEKLY", "byday": "SA,SU", "opens_at": "12:00", "closes_at": "16:00",
+         "x_source_url": "https://example.org/tider"},
+    ],
+    "x_sources": [
+        {"id": "eksempel-kilde", "url": "https://example.org/eksempel", "page_date": "2026-10-01", "checked": "2026-11-01"},
+        {"id": "eksempel-tider", "url": "https://example.org/tider", "page_date": "undated", "checked": "2026-11-01",
+         "note": "Sommertider på samme side"},
     ],
     "service_areas": [
         {"id": "eksempel-k", "name": "Bergen", "extent_type": "text", "uri": "urn:ssb:kommune:4601"},
@@ -46,7 +53,8 @@ COMPLETE = {
     "languages": [{"id": "eksempel-nb", "name": "Norsk", "code": "nb"}, {"id": "eksempel-se", "name": "Sámegiella", "code": "se"}],
     "service_at_locations": [{"id": "eksempel-sal", "location": {
         "id": "eksempel-sted", "location_type": "physical", "name": "Eksempelstedet",
-        "latitude": 60.3913, "longitude": 5.3221,
+        "latitude": 60.3913, "longitude": 5.3221, "x_point_precision": "address",
+        "x_source_url": "https://example.org/eksempel",
         "addresses": [{"id": "x", "address_1": "Eksempelgata 1", "city": "Bergen", "postal_code": "5003",
                        "country": "NO", "address_type": "physical", "state_province": "Vestland"}],
     }}],
@@ -61,6 +69,7 @@ COMPLETE = {
                               ("free", "true"), ("sobriety-required", "false"), ("accepts-lar", "true"),
                               ("for-relatives", "false"), ("right-to-choose", "false"), ("open-on-holidays", "true"),
                               ("wait-weeks", "2"), ("wait-measured", "2026-10-15"),
+                              ("wait-source", "https://example.org/tider"),
                               ("source", "Skrevet for testen; ikke en ekte tjeneste")]],
     ],
 }

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from services_catalog.cli import shipped_files
+from services_catalog.sources import shipped_services
 from services_catalog.db import session_factory
 from services_catalog.hsds import ImportFailed, import_files, import_records
 from services_catalog.models import Location, Service
@@ -24,22 +24,22 @@ def count(session) -> int:
 
 
 def first_record() -> dict:
-    return json.loads(shipped_files()[0].read_text())["services"][0]
+    return shipped_services()[0][1]
 
 
 def test_shipped_catalogue_imports_and_every_record_has_source_and_date(session):
-    report = import_files(session, shipped_files())
+    report = import_records(session, shipped_services())
     session.commit()
     assert report.services == count(session) > 50
     for service in session.scalars(select(Service)):
-        assert service.source.strip() and service.assured_date is not None, service.name
+        assert service.sources and service.assured_date is not None, service.name
 
 
 def test_reimport_is_idempotent(session):
-    import_files(session, shipped_files())
+    import_records(session, shipped_services())
     session.commit()
     before = count(session)
-    import_files(session, shipped_files())
+    import_records(session, shipped_services())
     session.commit()
     assert count(session) == before
 
@@ -47,7 +47,7 @@ def test_reimport_is_idempotent(session):
 def test_a_bad_record_changes_nothing_and_every_problem_is_named(session, tmp_path):
     good = first_record()
     bad = dict(good, id="bad-1", status="maybe", assured_date="22.11.2026")
-    bad["attributes"] = [a for a in bad["attributes"] if a["taxonomy_term"]["code"] != "source"]
+    del bad["x_sources"]
     path = tmp_path / "mixed.json"
     path.write_text(json.dumps({"services": [good, bad]}))
 
@@ -57,7 +57,7 @@ def test_a_bad_record_changes_nothing_and_every_problem_is_named(session, tmp_pa
     problems = {(p.record_id, p.field) for p in failure.value.problems}
     assert ("bad-1", "status") in problems
     assert ("bad-1", "assured_date") in problems
-    assert ("bad-1", "attributes.source") in problems
+    assert ("bad-1", "x_sources") in problems
     assert all(p.file == str(path) for p in failure.value.problems)
     assert count(session) == 0
 

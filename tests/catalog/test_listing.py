@@ -21,8 +21,8 @@ def test_every_shipped_service_is_listed_as_its_record_says(catalogue_url: str) 
             assert listing.organization_website == (record.organization.website if record.organization else None)
             assert sorted(listing.type_codes) == sorted(record.type_codes)
             assert sorted(listing.phones) == sorted(phone.number for phone in record.phones)
-            assert sorted((s.byday, s.opens_at, s.closes_at) for s in listing.schedules) == sorted(
-                (s.byday, s.opens_at, s.closes_at) for s in record.schedules)
+            assert sorted(((s.byday, s.opens_at, s.closes_at) for s in listing.schedules), key=str) == sorted(
+                ((s.byday, s.opens_at, s.closes_at) for s in record.schedules), key=str)
             assert sorted(location.id for location in listing.locations) == sorted(
                 link.location.id for link in record.service_at_locations)
 

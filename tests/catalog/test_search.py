@@ -85,9 +85,10 @@ def service(
     uris += ["urn:iso:country:NO"] if national else []
     values: list[tuple[str, str, str | None]] = [(SERVICE_TYPE_TAXONOMY, t.value, None) for t in types]
     values += [(PROPERTY_TAXONOMY, PROPERTY_BY_COLUMN[k].value, str(v).lower()) for k, v in properties.items()]
+    page = f"https://example.org/{uid(name)}"
     if wait is not None:
         values.append((PROPERTY_TAXONOMY, Property.WAIT_WEEKS.value, str(wait)))
-    values.append((PROPERTY_TAXONOMY, Property.SOURCE.value, "test"))
+        values.append((PROPERTY_TAXONOMY, Property.WAIT_SOURCE.value, page))
     obj: dict[str, Any] = {
         "id": uid(name),
         "name": name,
@@ -101,11 +102,13 @@ def service(
             for n, (taxonomy, code, value) in enumerate(values)
         ],
         "schedules": [
-            {"id": uid(name, "schedule", n), "freq": "WEEKLY", "byday": byday, "opens_at": opens, "closes_at": closes}
+            {"id": uid(name, "schedule", n), "freq": "WEEKLY", "byday": byday, "opens_at": opens, "closes_at": closes,
+             "x_source_url": page}
             for n, (byday, opens, closes) in enumerate(hours)
         ],
         "minimum_age": min_age,
         "maximum_age": max_age,
+        "x_sources": [{"url": page, "page_date": "undated", "checked": "2026-01-01"}],
     }
     if at is not None:
         obj["service_at_locations"] = [

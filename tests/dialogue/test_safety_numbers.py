@@ -39,7 +39,7 @@ def catalogue_numbers(catalogue) -> set[str]:
 
 def test_every_number_in_the_replies_is_in_the_catalogue(catalogue_numbers):
     said = numbers_in_domain()
-    assert {"113", "116123", "22400040", "91508588"} <= said
+    assert {"113", "116123", "22400040"} <= said
     missing = said - catalogue_numbers
     assert not missing, f"numbers said by the bot but not in the catalogue: {missing}"
 
@@ -59,5 +59,5 @@ def test_the_widget_offline_fallback_only_gives_catalogued_numbers(catalogue_num
     assert len(texts) == 2, texts  # bokmål and English
     for text in texts:
         said = phone_numbers(text)
-        assert {"113", "116123", "22400040", "91508588"} <= said, text
+        assert {"113", "116123", "22400040"} <= said, text
         assert said <= catalogue_numbers, said - catalogue_numbers

@@ -29,7 +29,7 @@
   // C0 and C1 control characters except tab and newline, and the bidirectional
   // overrides that can make a message display differently from what it says.
   var CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-  // Norwegian phone numbers as the bot writes them: 113, 116 123, 22 40 00 40, 915 08588.
+  // Norwegian phone numbers as the bot writes them: 113, 116 123, 22 40 00 40, 22 59 13 00.
   var PHONE_NUMBER = /(?:^|[^\d])(11[0-3]|116 ?\d{3}|\d{2} \d{2} \d{2} \d{2}|\d{3} ?\d{5}|\d{8})(?![\d])/g;
 
   // The widget's own words. What the bot says comes from the bot (bot/domain/).
@@ -69,7 +69,7 @@
       // The same numbers as the bot's own safety net (utter_safety_net in bot/domain/safety.yml);
       // tests/dialogue/test_safety_numbers.py checks each against the catalogue.
       offlineHelp: "Ved overdose eller fare for liv: ring 113. Tanker om å ta livet ditt: Mental Helse 116 123 " +
-        "eller Kirkens SOS 22 40 00 40, hele døgnet. Spørsmål om rus: RUSinfo 915 08588 (hverdager 11–18).",
+        "eller Kirkens SOS 22 40 00 40, hele døgnet. Spørsmål om rus: RUSinfo sin chat på rusinfo.no (hverdager 11–18).",
       call: "Ring {number}",
       map: "Vis på kart",
       mapArea: "Vis området på kart",
@@ -116,7 +116,7 @@
       notSent: "The message was not sent. Your text is still in the box: try again in a moment.",
       offline: "I can't reach Veiviser right now.",
       offlineHelp: "In an overdose or if a life is in danger: call 113. Thoughts of ending your life: Mental Helse " +
-        "116 123 or Kirkens SOS 22 40 00 40, day and night. Questions about drugs: RUSinfo 915 08588 (weekdays 11–18).",
+        "116 123 or Kirkens SOS 22 40 00 40, day and night. Questions about drugs: RUSinfo's chat at rusinfo.no (weekdays 11–18).",
       call: "Call {number}",
       map: "Show on map",
       mapArea: "Show the area on a map",

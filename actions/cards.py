@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.phrasing import phrase
+from services_catalog.citation import main_citation
 from services_catalog.opening_hours import current_or_next_opening
 from services_catalog.search import Match
 from services_catalog.taxonomy import Property, ServiceType, column_name
@@ -41,6 +42,7 @@ def card_values(
         "hours": _hours(match, domain, language, when),
         "contact": _contact(match),
         "where": _where(match, domain, language),
+        "source": _source(match, domain, language),
         "verified": day_month_year(service.assured_date),
     }
 
@@ -63,7 +65,7 @@ def card_payload(match: Match, values: dict[str, str], language: str) -> dict[st
     service = match.service
     known = {key: (None if value == MISSING else value) for key, value in values.items()}
     point = None
-    if match.point and not match.national:
+    if match.point and not match.national and not match.placed_by_area:
         point = {"lat": match.point[0], "lon": match.point[1], "exact": not match.approximate}
     return {
         "type": CARD_PAYLOAD_TYPE,
@@ -79,6 +81,8 @@ def card_payload(match: Match, values: dict[str, str], language: str) -> dict[st
         "website": _website(match),
         "address": None if match.approximate else _address(match),
         "where": known["where"],
+        "source": known["source"],
+        "source_url": citation.url if (citation := main_citation(service.sources)) else None,
         "point": point,
         "verified": service.assured_date.isoformat() if service.assured_date else None,
     }
@@ -140,10 +144,23 @@ def _website(match: Match) -> str | None:
     return match.service.url or match.service.organization_website
 
 
+def _source(match: Match, domain: dict[str, Any], language: str) -> str:
+    citation = main_citation(match.service.sources)
+    if citation is None:
+        return MISSING
+    if citation.page_date is None:
+        return phrase(domain, "utter_phrase_source_undated", language, site=citation.site)
+    return phrase(domain, "utter_phrase_source_dated", language, site=citation.site,
+                  date=day_month_year(citation.page_date))
+
+
 def _where(match: Match, domain: dict[str, Any], language: str) -> str:
-    """Kommune and distance; "≈" when only the kommune centre is known."""
+    """Kommune and distance; "≈" when the point is only a town's or kommune's centre."""
     if match.national:
         return phrase(domain, "utter_phrase_national", language)
+    if match.placed_by_area:
+        areas = [area.name for area in match.service.areas if area.name]
+        return phrase(domain, "utter_phrase_serves_area", language, areas=", ".join(areas) or MISSING)
     if match.distance_km is None:
         return match.kommune_name or MISSING
     rounded = f"{match.distance_km:.1f}" if match.distance_km < 10 else f"{match.distance_km:.0f}"

@@ -17,7 +17,17 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from services_catalog.models import Location, Organization, Phone, Schedule, Service, ServiceAtLocation, ServiceTypeLink
+from services_catalog.models import (
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceSource,
+    ServiceTypeLink,
+)
 
 
 @dataclass(frozen=True)
@@ -32,11 +42,22 @@ class Listing:
     phones: tuple[str, ...]  # numbers
     schedules: tuple[Row, ...]  # `schedule` rows: opening_hours.WeeklyRule
     locations: tuple[Row, ...]  # `location` rows of its addresses
+    areas: tuple[Row, ...] = ()  # `service_area` rows: whom it serves
+    sources: tuple[Row, ...] = ()  # `service_source` rows, the page that shows the service exists first
 
     def __getattr__(self, name: str) -> Any:
-        if name == "columns":  # not yet set (copying, unpickling): no recursion
+        if name in ("columns", "locations", "areas"):  # not yet set (copying, unpickling): no recursion
             raise AttributeError(name)
         return getattr(self.columns, name)
+
+    @property
+    def located(self) -> bool:
+        """Whether a sourced address puts it on the map (else only the areas it serves do)."""
+        return any(location.latitude is not None for location in self.locations)
+
+    @property
+    def serves_fylker(self) -> bool:
+        return any(area.scope == "fylke" for area in self.areas)
 
 
 _IDS = bindparam("ids", expanding=True)
@@ -49,6 +70,8 @@ _SERVICES = (
 _TYPES = select(ServiceTypeLink.service_id, ServiceTypeLink.code).where(ServiceTypeLink.service_id.in_(_IDS))
 _PHONES = select(Phone.service_id, Phone.number).where(Phone.service_id.in_(_IDS))
 _SCHEDULES = select(Schedule.__table__).where(Schedule.service_id.in_(_IDS))
+_AREAS = select(ServiceArea.__table__).where(ServiceArea.service_id.in_(_IDS))
+_SOURCES = select(ServiceSource.__table__).where(ServiceSource.service_id.in_(_IDS)).order_by(ServiceSource.position)
 _LOCATIONS = (
     select(ServiceAtLocation.service_id, Location.__table__)
     .join(Location.__table__, Location.id == ServiceAtLocation.location_id)
@@ -57,7 +80,7 @@ _LOCATIONS = (
 
 
 def read_listings(session: Session, ids: list[str]) -> dict[str, Listing]:
-    """Listings of these services by id, in five indexed queries whatever their number."""
+    """Listings of these services by id, in seven indexed queries whatever their number."""
     if not ids:
         return {}
     database = session.connection()  # Core statements on the session's connection: no ORM work per query
@@ -66,9 +89,11 @@ def read_listings(session: Session, ids: list[str]) -> dict[str, Listing]:
     phones = _by_service(database.execute(_PHONES, parameters), lambda row: row.number)
     schedules = _by_service(database.execute(_SCHEDULES, parameters), lambda row: row)
     locations = _by_service(database.execute(_LOCATIONS, parameters), lambda row: row)
+    areas = _by_service(database.execute(_AREAS, parameters), lambda row: row)
+    sources = _by_service(database.execute(_SOURCES, parameters), lambda row: row)
     return {
         row.id: Listing(row, row.organization_name, row.organization_website, types[row.id],
-                        phones[row.id], schedules[row.id], locations[row.id])
+                        phones[row.id], schedules[row.id], locations[row.id], areas[row.id], sources[row.id])
         for row in database.execute(_SERVICES, parameters)
     }
 

@@ -136,6 +136,14 @@ class Match:
     # The (lat, lon) the distance was measured to: an address, or a kommune centre when approximate.
     point: tuple[float, float] | None = None
 
+    @property
+    def placed_by_area(self) -> bool:
+        """No address, and it serves whole fylker: its point is just a kommune centre of that area.
+
+        A distance or a map pin would then pretend it is in the user's kommune, so neither is shown.
+        """
+        return not self.national and not self.service.located and self.service.serves_fylker
+
 
 @dataclass(frozen=True)
 class Result:

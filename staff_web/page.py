@@ -15,7 +15,9 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from multidict import MultiDictProxy
 
+from services_catalog.citation import site
 from services_catalog.lookup import BadFilter, UnknownPlace
+from services_catalog.models import UNDATED
 from services_catalog.opening_hours import WEEKDAYS
 from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType, column_name
 from staff_web.catalogue import Found, Lookup
@@ -98,11 +100,11 @@ def _card(found: Found, wanted: set[str], moment: datetime) -> dict[str, Any]:
         "open_now": match["open_now"],
         "opening": _opening(match["opening"], moment),
         "hours": [_hours(rule) for rule in service.get("schedules", [])],
-        "distance": _distance(match),
+        "distance": _distance(match, service),
         "phones": [(p["number"], p["number"].replace(" ", ""), p.get("description")) for p in service.get("phones", [])],
         "url": service.get("url") if str(service.get("url", "")).startswith(("https://", "http://")) else None,
         "addresses": [_address(sal["location"]) for sal in service.get("service_at_locations", [])],
-        "source": properties.get(Property.SOURCE.value),
+        "sources": [_source(source) for source in service.get("x_sources", [])],
         "verified": _day(service.get("assured_date")),
         "wait_weeks": properties.get(Property.WAIT_WEEKS.value),
     }
@@ -123,9 +125,19 @@ def _hours(rule: dict[str, Any]) -> str:
     return " ".join(part for part in (", ".join(days) or "alle dager", when, rule.get("description") or "") if part)
 
 
-def _distance(match: dict[str, Any]) -> str | None:
+def _source(source: dict[str, Any]) -> dict[str, str]:
+    """A cited page: its site as the link text, and its own date or that it has none."""
+    page_date = source.get("page_date")
+    dated = f"oppdatert {_day(page_date)}" if page_date and page_date != UNDATED else "siden er ikke datert"
+    return {"url": source["url"], "site": site(source["url"]), "dated": dated}
+
+
+def _distance(match: dict[str, Any], service: dict[str, Any]) -> str | None:
     if match["national"]:
         return "Hele landet"
+    if match.get("placed_by_area"):  # no address: a kommune centre of its area would look like 0 km away
+        areas = ", ".join(area.get("name") or "" for area in service.get("service_areas", []))
+        return f"Dekker {areas}; adresse ikke oppgitt"
     km = match["distance_km"]
     if km is None:
         return match["kommune"]

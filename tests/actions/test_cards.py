@@ -8,18 +8,20 @@ import pytest
 from actions.cards import MISSING, card_payload
 from services_catalog.db import session_factory
 from services_catalog.listing import Listing, read_listings
-from services_catalog.models import Location, Phone, Service, ServiceAtLocation
+from services_catalog.models import Location, Phone, Service, ServiceArea, ServiceAtLocation, ServiceSource
 from services_catalog.search import Match
 
 VALUES = {"name": "Rusteamet", "summary": MISSING, "why": "Kommunens rustjeneste", "access": MISSING,
           "hours": "åpent nå, til kl. 15:30", "contact": "55 00 00 00", "where": "Bergen, 0.4 km",
-          "verified": "22.11.2026"}
+          "source": "bergen.kommune.no, oppdatert 01.10.2026", "verified": "22.11.2026"}
 
 
 @pytest.fixture
 def service_with_two_addresses(empty_catalogue_url: str) -> Listing:
     service = Service(id="s1", name="Rusteamet", source="test", assured_date=date(2026, 11, 22), url=None)
     service.phones = [Phone(id="p1", number="55 00 00 00")]
+    service.sources = [ServiceSource(id="k1", position=0, url="https://www.bergen.kommune.no/rusteamet",
+                                     page_date=date(2026, 10, 1), checked=date(2026, 11, 22))]
     service.service_at_locations = [
         ServiceAtLocation(id=f"l{i}", location=Location(id=f"loc{i}", latitude=lat, longitude=lon,
                                                         address_1=street, postal_code=code, city="Bergen"))
@@ -55,3 +57,35 @@ def test_a_kommune_centre_is_marked_not_exact_and_has_no_address(service_with_tw
 def test_a_national_service_has_no_point(service_with_two_addresses):
     assert card_payload(match(service_with_two_addresses, (60.39, 5.32), False, national=True),
                         VALUES, "nb")["point"] is None
+
+
+def test_the_card_cites_the_page_its_facts_come_from(service_with_two_addresses):
+    data = card_payload(match(service_with_two_addresses, (60.35, 5.36), approximate=False), VALUES, "nb")
+    assert data["source"] == VALUES["source"] and data["source_url"] == "https://www.bergen.kommune.no/rusteamet"
+
+
+@pytest.fixture
+def regional_service_without_address(empty_catalogue_url: str) -> Listing:
+    service = Service(id="r1", name="Avrusning, regionalt", source="", assured_date=date(2026, 11, 22))
+    service.service_areas = [ServiceArea(id="a1", uri="urn:ssb:fylke:55", scope="fylke", code="55", name="Troms")]
+    service.sources = [ServiceSource(id="k2", position=0, url="https://helse-nord.no/x", checked=date(2026, 11, 22))]
+    with session_factory(empty_catalogue_url)() as session:
+        session.add(service)
+        session.commit()
+        return read_listings(session, ["r1"])["r1"]
+
+
+def test_a_service_known_only_by_the_fylker_it_serves_is_not_placed_in_the_users_kommune(
+        regional_service_without_address):
+    from actions.cards import card_values
+    from bot.domain_texts import DOMAIN_DIR
+    from rasa.shared.core.domain import Domain
+    from datetime import datetime, timezone
+
+    found = Match(regional_service_without_address, 0.0, True, True, False, "Tromsø", None, (69.65, 18.96))
+    assert found.placed_by_area
+    domain = Domain.load(str(DOMAIN_DIR)).as_dict()
+    values = card_values(found, domain, "nb", [], datetime(2026, 12, 3, 12, tzinfo=timezone.utc))
+    assert values["where"] == "dekker Troms; adresse ikke oppgitt"
+    assert values["source"] == "helse-nord.no (siden er ikke datert)"
+    assert card_payload(found, values, "nb")["point"] is None

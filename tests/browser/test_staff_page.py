@@ -44,7 +44,7 @@ def test_staff_find_lar_in_bergen_and_print_the_list(page, staff_url):
     assert cards.count() >= 1
     first = cards.first
     assert "LAR" in first.locator(".tag.wanted").inner_text()
-    assert "sist kontrollert" in first.locator(".source").inner_text()
+    assert "Sist kontrollert" in first.locator(".source").inner_text()
     # The form remembers what was asked.
     assert page.get_by_label("Kommune, sted eller postnummer").input_value() == "Bergen"
     assert page.get_by_role("group", name="Type tjeneste").get_by_label("LAR (legemiddelassistert rehabilitering)").is_checked()

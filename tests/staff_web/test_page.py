@@ -32,7 +32,7 @@ async def test_results_show_what_staff_need(writer):
     assert status == 200
     card = next(part for part in text.split('<li class="card"') if 'id="service-eksempel-1"' in part)
     for needed in ("Eksempeltjeneste for test", "Drop-in", "Lavterskel helsetilbud", 'href="tel:08588"',
-                   "Eksempelgata 1, 5003 Bergen", "Skrevet for testen", "sist kontrollert 01.11.2026",
+                   "Eksempelgata 1, 5003 Bergen", '<a href="https://example.org/eksempel">example.org</a>, oppdatert 01.10.2026', "Sist kontrollert 01.11.2026",
                    "man, tir, ons, tor, fre 18:00–02:00", " km (Bergen)"):
         assert needed in card, needed
     assert re.search(r"(Åpent nå|Stengt nå)", card)
@@ -44,7 +44,7 @@ async def test_everything_from_the_catalogue_is_escaped(writer):
         name='<script>alert("navn")</script>',
         application_process="<img src=x onerror=alert(1)>",
         url="javascript:alert(1)",
-        phones=[{"id": "tlf", "number": '"><script>alert(2)</script>'}],
+        phones=[{"id": "tlf", "number": '"><script>alert(2)</script>', "x_source_url": "https://example.org/eksempel"}],
     )
     assert (await writer.post("/import", json=[hostile], headers=auth())).status == 200
     status, text = await page(writer, place="Bergen", type="lavterskel-helse")

@@ -123,7 +123,7 @@ async def test_one_service_is_the_full_hsds_record(reader):
     service = await response.json()
     jsonschema.validate(service, HSDS_SERVICE)
     assert service == {k: v for k, v in listed.items() if k != "match"}
-    assert service["assured_date"] and any(a["taxonomy_term"]["code"] == "source" for a in service["attributes"])
+    assert service["assured_date"] and service["x_sources"][0]["url"].startswith("https://")
 
 
 async def test_an_unknown_service_or_path_is_a_json_404(reader):

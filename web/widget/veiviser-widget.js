@@ -80,6 +80,7 @@
       access: "Slik",
       hours: "Åpent",
       where: "Hvor",
+      source: "Kilde",
       address: "Adresse",
       verified: "Sist kontrollert"
     },
@@ -127,6 +128,7 @@
       access: "How",
       hours: "Hours",
       where: "Where",
+      source: "Source",
       address: "Address",
       verified: "Last checked"
     }
@@ -587,6 +589,14 @@
       facts.appendChild(element("dt", {}, labels[fact[0]]));
       facts.appendChild(element("dd", {}, fact[1]));
     });
+    if (data.source) {
+      // The page the facts come from, so anyone can check them.
+      facts.appendChild(element("dt", {}, labels.source));
+      var sourceUrl = data.source_url && safeWebUrl(data.source_url);
+      var cited = element("dd");
+      cited.appendChild(sourceUrl ? externalLink(sourceUrl, data.source, labels, "vv-source") : document.createTextNode(data.source));
+      facts.appendChild(cited);
+    }
     card.appendChild(facts);
 
     var actions = element("div", { className: "vv-actions" });

@@ -19,6 +19,8 @@ from tabulate import tabulate
 
 from services_catalog.db import catalogue_url, make_engine, migrate, open_session, session_factory
 from services_catalog.geography import Gazetteer
+from services_catalog.coverage import DEFAULT_KM, measure
+from services_catalog.coverage_map import svg_map
 from services_catalog.datapackage import export_datapackage
 from services_catalog.hsds import ImportFailed, import_files, import_records
 from services_catalog.hsds_export import all_services, export_json, service_to_hsds
@@ -157,6 +159,35 @@ def stale_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def coverage_command(args: argparse.Namespace) -> int:
+    """Per service type: how many kommuner (and people) have it locally, nearby, only nationally, or not at all."""
+    if args.map and not args.out:
+        raise UsageError("--map needs --out FILE.svg")
+    gazetteer = Gazetteer.load()
+    with open_session(args.url) as session:
+        coverage = measure(session, gazetteer, args.km)
+    if args.map:
+        title = f"{ServiceType(args.map).label_nb}: dekning per kommune"
+        args.out.write_text(svg_map(coverage, args.map, gazetteer, title), encoding="utf-8")
+    _print(coverage.report(), args.json, _coverage_table)
+    return 0
+
+
+def _coverage_table(report: dict[str, Any]) -> str:
+    rows = [
+        {"type": code, **{level: f"{numbers['kommuner']} ({numbers['population_share']:.0%})"
+                          for level, numbers in levels.items()}}
+        for code, levels in report["types"].items()
+    ]
+    missing = [f"{code}: {len(names)} kommuner without a place with a phone in their health region"
+               + (f" ({', '.join(names[:8])}{', ...' if len(names) > 8 else ''})" if names else "")
+               for code, names in report["treatment_missing_in_region"].items()]
+    return "\n".join([
+        f"Kommuner (and approximate share of the population) by what is within reach; regional = within "
+        f"{report['km']:.0f} km or serving the whole fylke. Only services with a phone count.",
+        tabulate(rows, headers="keys"), "", *missing])
+
+
 def _stale_table(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "Nothing is due for re-verification."
@@ -273,6 +304,13 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     show_cmd.add_argument("id")
     show_cmd.add_argument("--json", action="store_true")
     show_cmd.set_defaults(handler=show_command)
+
+    coverage_cmd = commands.add_parser("coverage", help="what each kommune has within reach, per service type")
+    coverage_cmd.add_argument("--km", type=_positive_km, default=DEFAULT_KM, help="what counts as nearby (default 100)")
+    coverage_cmd.add_argument("--json", action="store_true")
+    coverage_cmd.add_argument("--map", choices=[t.value for t in ServiceType], help="also draw this type's map")
+    coverage_cmd.add_argument("--out", type=Path, help="where --map writes its SVG")
+    coverage_cmd.set_defaults(handler=coverage_command)
 
     stale_cmd = commands.add_parser("stale", help="records whose source page is undated or older than --older-than")
     stale_cmd.add_argument("--older-than", default="2y", help="the page's own date: e.g. 180d, 26w, 6m, 2y (default 2y)")

@@ -223,6 +223,15 @@ class Gazetteer:
         """All 357 kommuner sorted by number."""
         return [self._kommuner[n] for n in sorted(self._kommuner)]
 
+    def size(self, number: str) -> int:
+        """People in the kommune's GeoNames towns (kommuner.csv `size`): a stand-in for its population."""
+        return self._size.get(number, 0)
+
+    def outlines(self) -> tuple[float, dict[str, list[list[int]]]]:
+        """Each kommune's rings as flat [x0, y0, x1, y1, ...] with x = lon * scale, y = lat * scale; and the scale."""
+        polygons = self._load_polygons()
+        return self._scale, {number: rings for number, (_bbox, rings) in polygons.items()}
+
     def kommune(self, number: str) -> Kommune | None:
         """Kommune by its 4-digit 2024 number ("301" is padded to "0301")."""
         return self._kommuner.get(str(number).strip().zfill(4))

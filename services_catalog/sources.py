@@ -124,12 +124,15 @@ def _records(path: Path, problems: list[Problem]) -> Iterator[tuple[dict[str, An
     if not isinstance(sources, dict) or not isinstance(services, list):
         problems.append(Problem(str(path), "-", "-", "expected `sources:` (a mapping) and `services:` (a list)"))
         return
+    valid = {}
     for key, source in sources.items():
-        for message in _source_problems(source):
-            problems.append(Problem(str(path), f"source {key}", "-", message))
+        found = _source_problems(source)
+        problems += [Problem(str(path), f"source {key}", "-", message) for message in found]
+        if not found:
+            valid[key] = source
     for record in services:
         record = record if isinstance(record, dict) else {}
-        yield record, sources, Report(str(path), str(record.get("id", "?")), problems)
+        yield record, valid, Report(str(path), str(record.get("id", "?")), problems)
 
 
 def _source_problems(source: Any) -> list[str]:
@@ -192,7 +195,7 @@ def _cited(record: dict[str, Any], sources: dict[str, Any], report: Report) -> l
     keys = list(dict.fromkeys([*own, *(k for k in facts if k)]))
     for key in keys:
         if key not in sources:
-            report("source", f"no source {key!r} in this file's sources")
+            report("source", f"no valid source {key!r} in this file's sources")
     return keys
 
 

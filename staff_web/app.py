@@ -1,6 +1,7 @@
 """The staff quick lookup on the web: `make_app(...)` and `python -m staff_web` (127.0.0.1:8001).
 
-Routes: `/` the page, `/services` and `/services/{id}` (HSDS 3.0 JSON),
+Routes: `/` the page, `/coverage` (and `/coverage.json`) the catalogue's gaps per
+kommune, `/services` and `/services/{id}` (HSDS 3.0 JSON),
 `/openapi.json`, `POST /import` and `PUT /services/{id}` (token). Every
 request is rate-limited per client address; URLs and bodies have size
 limits. The access log names method, path and status, never query text or
@@ -20,7 +21,7 @@ from staff_web import api, openapi
 from staff_web.catalogue import Catalogue
 from staff_web.config import BUCKETS, CATALOGUE, KIB, LIMITS, TOKEN, Limits
 from staff_web.errors import ApiError, Handler, dumps, json_errors
-from staff_web.page import HERE, lookup_page
+from staff_web.page import HERE, coverage_json, coverage_page, lookup_page
 from staff_web.rate_limit import RateLimit, TokenBuckets
 
 TOKEN_SETTING = "VEIVISER_STAFF_TOKEN"
@@ -50,6 +51,8 @@ def make_app(catalogue_url: str, token: str | None = None, limits: Limits | None
     app[TOKEN] = token or ""
     app[BUCKETS] = TokenBuckets(limits.rate)
     app.router.add_get("/", lookup_page)
+    app.router.add_get("/coverage", coverage_page)
+    app.router.add_get("/coverage.json", coverage_json)
     app.router.add_get("/services", api.list_services)
     app.router.add_get("/services/{id}", api.get_service)
     app.router.add_put("/services/{id}", api.put_service)

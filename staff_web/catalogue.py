@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from services_catalog.coverage import Coverage, measure
 from services_catalog.db import session_factory
 from services_catalog.geography import Gazetteer
 from services_catalog.hsds import ImportFailed, ImportReport, Problem, import_records
@@ -67,6 +68,13 @@ class Catalogue:
 
     async def service(self, service_id: str) -> dict[str, Any] | None:
         return await self._run(self._service, service_id)
+
+    async def coverage(self) -> Coverage:
+        return await self._run(self._coverage)
+
+    def _coverage(self) -> Coverage:
+        with self._sessions() as session:
+            return measure(session, self.gazetteer)
 
     async def import_services(self, sourced: list[tuple[str, Any]]) -> tuple[ImportReport, set[str]]:
         """Import all or nothing (raises ImportFailed); also says which ids were new."""

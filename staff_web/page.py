@@ -13,14 +13,17 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from multidict import MultiDictProxy
 
 from services_catalog.citation import site
+from services_catalog.coverage_map import LABELS_NB, svg_map
 from services_catalog.lookup import BadFilter, UnknownPlace
 from services_catalog.models import UNDATED
 from services_catalog.opening_hours import WEEKDAYS
 from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType, column_name
 from staff_web.catalogue import Found, Lookup
+from staff_web.config import CATALOGUE
 from staff_web.api import search
 from staff_web.params import PLACE_PARAMETERS, Paging
 
@@ -170,3 +173,22 @@ def _with(query: MultiDictProxy[str], **changes: Any) -> str:
     """This page's URL with some parameters changed (for 'next page' and suggestions)."""
     pairs = [(k, v) for k, v in query.items() if k not in changes] + [(k, str(v)) for k, v in changes.items()]
     return "?" + urlencode(pairs)
+
+
+async def coverage_page(request: web.Request) -> web.Response:
+    """The gaps, for the people who plan services: a table per service type and one type's map."""
+    chosen = request.rel_url.query.get("type", ServiceType.AVRUSNING.value)
+    if chosen not in {t.value for t in ServiceType}:
+        raise web.HTTPBadRequest(text=f"Ukjent type tjeneste: {chosen[:40]}")
+    catalogue = request.app[CATALOGUE]
+    coverage = await catalogue.coverage()
+    report = coverage.report()
+    title = f"{ServiceType(chosen).label_nb}: dekning per kommune"
+    html = TEMPLATES.get_template("coverage.html").render(
+        report=report, types=[(t.value, t.label_nb) for t in ServiceType], chosen=chosen, title=title,
+        levels=LABELS_NB, map_svg=Markup(svg_map(coverage, chosen, catalogue.gazetteer, title)))
+    return web.Response(text=html, content_type="text/html")
+
+
+async def coverage_json(request: web.Request) -> web.Response:
+    return web.json_response((await request.app[CATALOGUE].coverage()).report())

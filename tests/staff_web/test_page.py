@@ -77,3 +77,13 @@ async def test_the_stylesheet_prints_without_the_form(reader):
     css = await response.text()
     assert response.status == 200 and "@media print" in css
     assert re.search(r"@media print\s*{[^}]*form\.lookup[^{]*{\s*display:\s*none", css)
+
+
+async def test_the_coverage_page_shows_the_table_and_a_map(reader):
+    response = await reader.get("/coverage", params={"type": "lar"})
+    text = await response.text()
+    assert response.status == 200 and "<table" in text and text.count("<path") == 357
+    assert "LAR (legemiddelassistert rehabilitering): dekning per kommune" in text
+    assert (await reader.get("/coverage", params={"type": "<script>"})).status == 400
+    report = await (await reader.get("/coverage.json")).json()
+    assert len(report["kommuner"]) == 357

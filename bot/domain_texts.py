@@ -55,3 +55,12 @@ def response_messages(name: str, recipient_id: str, language: str | None = None,
 def response_texts(name: str) -> frozenset[str]:
     """Every variant's text of a response, to recognise it among the bot's replies."""
     return frozenset(variant["text"] for variant in _responses()[name])
+
+
+@lru_cache(maxsize=1)
+def button_payloads() -> frozenset[str]:
+    """Every payload a button of the domain sends, as the client sends it (the domain doubles its braces)."""
+    return frozenset(
+        button["payload"].replace("{{", "{").replace("}}", "}")
+        for variants in _responses().values() for variant in variants for button in variant.get("buttons") or []
+    )

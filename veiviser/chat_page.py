@@ -2,29 +2,33 @@
 from __future__ import annotations
 
 import argparse
-from urllib.parse import urlsplit
+import os
+from html import escape
 
 from aiohttp import web
 
+from veiviser import security_headers
 from veiviser.supervisor import ROOT
 
 WIDGET_DIR = ROOT / "web" / "widget"
+# Where browsers reach the Rasa server, for a deployment behind a proxy; never taken from the request,
+# whose Host header anyone can set (issue 17: it was reflected into the page).
+RASA_URL_SETTING = "VEIVISER_PUBLIC_RASA_URL"
 
 
-def make_app(rasa_port: int) -> web.Application:
-    page = (WIDGET_DIR / "index.html").read_text(encoding="utf-8")
+def make_app(rasa_port: int, rasa_url: str | None = None) -> web.Application:
+    rasa_url = rasa_url or os.environ.get(RASA_URL_SETTING) or f"http://127.0.0.1:{rasa_port}"
+    page = (WIDGET_DIR / "index.html").read_text(encoding="utf-8").replace("{rasa_url}", escape(rasa_url, quote=True))
 
-    async def index(request: web.Request) -> web.Response:
-        """The demo page, pointed at the Rasa server on the host the browser used to reach us."""
-        host = urlsplit(f"//{request.host}").hostname or "127.0.0.1"
-        host = f"[{host}]" if ":" in host else host  # IPv6
-        rasa_url = f"{request.scheme}://{host}:{rasa_port}"
-        return web.Response(text=page.replace("{rasa_url}", rasa_url), content_type="text/html")
+    async def index(_request: web.Request) -> web.Response:
+        """The demo page, pointed at the configured Rasa server."""
+        return web.Response(text=page, content_type="text/html")
 
     async def health(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
-    app = web.Application(client_max_size=64 * 1024)
+    app = web.Application(client_max_size=64 * 1024, middlewares=[
+        security_headers.middleware(security_headers.content_security_policy(connect_to=rasa_url))])
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_static("/widget/", WIDGET_DIR)

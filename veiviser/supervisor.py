@@ -29,6 +29,8 @@ BIN = Path(sys.executable).parent
 START_TIMEOUT_S = 180
 TOKEN_SETTING = "VEIVISER_RASA_TOKEN"
 ORIGINS_SETTING = "VEIVISER_ALLOWED_ORIGINS"
+ACTIONS_HOST_SETTING = "VEIVISER_ACTIONS_HOST"
+PRIVATE_FILES = 0o077  # umask of every process the supervisor starts
 _LOGS: dict[int, Path] = {}  # process id -> its log file, for the error when a start fails
 
 
@@ -78,10 +80,11 @@ def free_port() -> int:
 
 def _spawn(args: list[str], env: dict[str, str], log: Path | None) -> subprocess.Popen:
     """Each process gets its own group so Ctrl-C and teardown reach its children too."""
-    output = open(log, "ab") if log else None
+    output = open(log, "ab", opener=lambda path, flags: os.open(path, flags, 0o600)) if log else None
     process = subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if output else None,
         start_new_session=True,
+        umask=PRIVATE_FILES,  # conversations, logs and keys they write are readable by this user only
     )
     if log:
         _LOGS[process.pid] = log
@@ -217,6 +220,8 @@ def _log_paths(log_dir: Path | None) -> Callable[[str], Path | None]:
 
 
 def _action_server(port: int, env: dict[str, str], log: Path | None) -> subprocess.Popen:
+    """Loopback only unless VEIVISER_ACTIONS_HOST says otherwise: the action server has no authentication."""
+    env = {**env, "SANIC_HOST": env.get(ACTIONS_HOST_SETTING, "127.0.0.1")}
     return _spawn([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)], env, log)
 
 

@@ -42,6 +42,7 @@ from bot.channels.sms_delivery import RetryPolicy, deliver
 from bot.channels.sms_gateways import Gateway, InboundRejected, InboundSms, gateways_from_credentials, new_reference
 from bot.channels.sms_text import choice_payload, format_turn, turn_choices
 from bot.conversation_store import forget_conversation
+from bot.commands import as_command_or_text
 from bot.crisis import normalise
 from bot.pseudonym import pseudonym
 from bot.redaction import redact
@@ -214,7 +215,7 @@ class SmsInput(InputChannel):
             output = SmsOutput()
             with watched_turn() as watched:  # Rasa only logs a failed custom action
                 await agent.processor.handle_message(
-                    UserMessage(chosen or redact(text), output, conversation, input_channel=CHANNEL)
+                    UserMessage(chosen or as_command_or_text(redact(text)), output, conversation, input_channel=CHANNEL)
                 )
             tracker = await agent.tracker_store.retrieve(conversation)
             return Turn(output.messages, language_of(tracker), failed=watched.failed)

@@ -23,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import log_scrub, retention
+from bot.commands import as_command_or_text
 from bot.channels import health, safe_turn
 from bot.conversation_store import forget_conversation, purge_periodically, report_store_failures
 from bot.cues import detect_language
@@ -32,13 +33,25 @@ from bot.redaction import redact
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128
+# Two clients that both said "1" shared one conversation (issue 17): an id must be random, like the widget's UUID.
+MIN_SENDER_CHARS = 16
+MIN_DISTINCT_SENDER_CHARS = 8
 MAX_MESSAGE_CHARS = 4000
+# The largest honest body: 4,000 characters, each written as a 6-byte JSON escape, with room to spare.
+# Sanic's default is 100 MB (issue 17); it applies to the whole Rasa server, whose only clients are our channels.
+MAX_BODY_BYTES = 64 * 1024
 FORGOTTEN = "utter_conversation_reset"
 NOT_FORGOTTEN = "utter_conversation_not_deleted"
 
 
 class BadRequest(ValueError):
-    """A payload the widget can fix; answered with 400 and this text."""
+    """A payload the widget can fix; answered with this status and text."""
+
+    status = 400
+
+
+class NotJson(BadRequest):
+    status = 415
 
 
 class WebInput(InputChannel):
@@ -53,6 +66,7 @@ class WebInput(InputChannel):
 
         @web.listener("after_server_start")
         async def own_the_store(app: Any, _loop: Any) -> None:
+            app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
             report_store_failures(app.ctx.agent, _store_failed)
             max_age = retention.retention()  # a bad setting stops the server here, not the purge later
             app.ctx.veiviser_purge = asyncio.create_task(purge_periodically(app.ctx.agent.tracker_store, max_age))
@@ -75,7 +89,7 @@ class WebInput(InputChannel):
             try:
                 sender_id, text = _sender(request), _message(request)
             except BadRequest as error:
-                return response.json({"error": str(error)}, status=400)
+                return _refused(request, error)
             try:
                 return response.json(await _turn(request.app.ctx.agent, sender_id, text))
             except Exception as error:  # noqa: BLE001 - a crisis must never meet a 500 (issue 17)
@@ -94,7 +108,7 @@ class WebInput(InputChannel):
             try:
                 sender_id = _sender(request)
             except BadRequest as error:
-                return response.json({"error": str(error)}, status=400)
+                return response.json({"error": str(error)}, status=error.status)
             agent: Agent = request.app.ctx.agent
             language = await _language(agent, sender_id)
             if await _forget(agent, sender_id):
@@ -111,6 +125,9 @@ def _store_failed(error: Exception) -> None:
 
 
 def _payload(request: Request) -> dict[str, Any]:
+    # Any other type is a "simple" request a page on any site may send without asking (no CORS preflight).
+    if request.content_type.split(";")[0].strip().lower() != "application/json":
+        raise NotJson('the body must be JSON, sent with "Content-Type: application/json"')
     try:
         payload = request.json
     except Exception as error:  # sanic raises its own InvalidUsage for malformed JSON
@@ -120,10 +137,21 @@ def _payload(request: Request) -> dict[str, Any]:
     return payload
 
 
+def _refused(request: Request, error: BadRequest) -> HTTPResponse:
+    """A clear error; but a crisis in the message still gets its answer, whatever else was wrong with the request."""
+    try:
+        crisis = safe_turn.crisis_answer(_message(request), "web")
+    except BadRequest:
+        crisis = []
+    return response.json(crisis) if crisis else response.json({"error": str(error)}, status=error.status)
+
+
 def _sender(request: Request) -> str:
     raw = _payload(request).get("sender")
-    if not isinstance(raw, str) or not 0 < len(raw) <= MAX_SENDER_CHARS:
-        raise BadRequest(f'"sender" must be a string of 1 to {MAX_SENDER_CHARS} characters')
+    if not isinstance(raw, str) or not MIN_SENDER_CHARS <= len(raw) <= MAX_SENDER_CHARS \
+            or len(set(raw)) < MIN_DISTINCT_SENDER_CHARS:
+        raise BadRequest(f'"sender" must be a random id of {MIN_SENDER_CHARS} to {MAX_SENDER_CHARS} characters, '
+                         "such as the UUID the widget makes")
     return pseudonym("web", raw)
 
 
@@ -133,7 +161,7 @@ def _message(request: Request) -> str:
         raise BadRequest('"message" must be a non-empty string')
     if len(text) > MAX_MESSAGE_CHARS:
         raise BadRequest(f'"message" is longer than {MAX_MESSAGE_CHARS} characters')
-    return redact(text)
+    return as_command_or_text(redact(text))
 
 
 def _reply(sender_id: str, response_name: str, language: str | None) -> dict[str, Any]:

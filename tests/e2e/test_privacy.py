@@ -104,9 +104,19 @@ def test_every_process_has_a_health_endpoint(stack, capsys):
 def test_the_logs_hold_no_message_text(stack, stack_dir):
     phrase = "blåbærsyltetøy-kvelden"
     exchange(stack, str(uuid.uuid4()), f"{phrase} ring meg på 98765432, jeg trenger hjelp i Tromsø")
+    # A typed slash once made Rasa parse the text as a command and log all of it in a warning (issue 17).
+    exchange(stack, str(uuid.uuid4()), f"/hjelp {phrase} jeg bor i Storgata 77")
     logs = {path.name: path.read_text(errors="replace") for path in stack_dir.glob("*.log")}
     assert {"rasa.log", "actions.log", "web.log", "staff.log"} <= set(logs)
     for name, text in logs.items():
         assert phrase not in text and "98765432" not in text, name
         # Rasa's error records carry tracebacks with local variables, slot values among them.
         assert " ERROR " not in text, (name, [line for line in text.splitlines() if " ERROR " in line][:3])
+
+
+@pytest.mark.parametrize("typed", ["/restart", "/session_start", '/greet{"language":"xx"}'])
+def test_a_typed_command_is_answered_as_words_not_run(stack, typed):
+    sender = str(uuid.uuid4())
+    replies = say(stack, sender, typed)
+    assert replies and not any("får ikke svart" in reply for reply in replies), replies
+    assert "Veiviser" in say(stack, sender, "hei")[0]  # still bokmål: no slot was set to "xx"

@@ -30,7 +30,7 @@ from bot.channels.sms_gateways import normalise_phone, signed_headers
 from tests.channels.fake_gateway import FakeGateway
 from tests.channels.sms_harness import GATE_SECRET, SECRET, TWILIO_SID, TWILIO_TOKEN, converse, post, running_sms_stack
 from tests.conftest import ROOT
-from tests.fuzz.hostile import header_text, hostile_body, hostile_payload, hostile_text
+from tests.fuzz.hostile import header_text, hostile_body, hostile_payload, hostile_text, json_values
 from veiviser import supervisor
 
 pytestmark = pytest.mark.e2e
@@ -166,6 +166,49 @@ def test_forgetting_any_sender_id_is_answered_without_a_server_error(chat, tally
     tally(f"chat {chat.url.rsplit('/', 1)[-1]}: odd sender, forget", status)
     assert status < 500 or status == 503, (status, raw[:300])
     assert_sensible(200 if status == 503 else status, _json_or_text(raw))
+
+
+@CHAT_TURNS
+@given(command=st.sampled_from(("/restart", "/session_start", "/greet", "/deny", "/affirm", "/inform_location",
+                                "/action_restart", "/crisis_overdose", "/", "//")),
+       entities=st.one_of(st.just(""), json_values(3).map(json.dumps)), words=hostile_text(200))
+def test_a_typed_slash_command_is_read_as_words(chat, tally, command, entities, words):
+    status, answer = chat.say(str(uuid.uuid4()), f"{command}{entities} {words}")
+    tally(f"chat {chat.url.rsplit('/', 1)[-1]}: slash command", status)
+    texts = assert_sensible(status, answer)
+    assert not any("får ikke svart" in text for text in texts), answer  # never the failure safety net
+
+
+@CHAT_TURNS
+@given(phrase=st.sampled_from(CRISIS_PHRASES), slashes=st.text(alphabet="/ ", min_size=1, max_size=3))
+def test_a_crisis_after_a_slash_still_gets_113(chat, tally, phrase, slashes):
+    status, answer = chat.say(str(uuid.uuid4()), f"{slashes}{phrase}")
+    tally(f"chat {chat.url.rsplit('/', 1)[-1]}: slash + crisis", status)
+    assert status == 200 and any("113" in text for text in assert_sensible(status, answer)), answer
+
+
+CONTENT_TYPES = st.sampled_from(("application/json", "application/json; charset=utf-8", "text/plain",
+                                 "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                                 "application/xml", "", "APPLICATION/JSON", "application/jsonp"))
+
+
+@CHAT_REFUSALS
+@given(content_type=CONTENT_TYPES, text=hostile_text(300), path=st.sampled_from(("webhook", "forget")))
+def test_any_content_type_gets_a_reply_or_a_clear_refusal(chat, tally, content_type, text, path):
+    body = json.dumps({"sender": str(uuid.uuid4()), "message": text or "hei"}).encode()
+    status, raw = http(f"{chat.url}/{path}", body, {"Content-Type": content_type} if content_type else {})
+    tally(f"chat {chat.url.rsplit('/', 1)[-1]}: content type", status)
+    json_type = content_type.split(";")[0].strip().lower() == "application/json"
+    assert status == 415 if not json_type else status < 500 or status == 503, (status, raw[:200])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(size=st.integers(1_000, 400_000))
+def test_a_body_of_any_size_gets_a_reply_or_413(chat, tally, size):
+    body = json.dumps({"sender": str(uuid.uuid4()), "message": "a" * size}).encode()
+    status, raw = chat.post(body)
+    tally(f"chat {chat.url.rsplit('/', 1)[-1]}: body size", status)
+    assert status in (400, 413) if size > 4000 else status == 200, (size, status, raw[:200])
 
 
 def test_after_the_fuzzing_the_chat_goes_on_where_it_was(chat, stack):

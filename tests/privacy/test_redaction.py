@@ -78,3 +78,33 @@ def test_lone_surrogates_become_replacement_characters_and_the_rest_stays():
     assert redact("jeg har tatt en overdose\udfff") == "jeg har tatt en overdose\ufffd"
     assert redact("\ud83d\ude00 ok") == "😀 ok"
     redact("a\ud800b").encode("utf-8")  # storable: no UnicodeEncodeError
+
+
+FULL_WIDTH = str.maketrans("0123456789@", "０１２３４５６７８９＠")
+SEPARATORS = st.sampled_from(["", " ", "  ", "-", "/", " - "])
+
+
+def spelled(digits: str, separators: list[str], full_width: bool) -> str:
+    """The digits with a separator (maybe none) after each, as people type them; maybe in full-width digits."""
+    text = "".join(d + s for d, s in zip(digits, separators + [""] * len(digits)))[: len(digits) * 4]
+    text = text.rstrip(" -/")
+    return text.translate(FULL_WIDTH) if full_width else text
+
+
+@given(WORDS, st.from_regex(r"[2-9]\d{7}", fullmatch=True), st.lists(SEPARATORS, min_size=8, max_size=8),
+       st.booleans())
+def test_a_phone_number_goes_in_any_spelling(before, digits, separators, full_width):
+    redacted = redact(f"{before} ring {spelled(digits, separators, full_width)} takk")
+    assert PHONE in redacted and not re.search(r"\d{3}", re.sub(r"\D", "", redacted.replace("113", ""))), redacted
+
+
+@given(WORDS, st.from_regex(r"\d{11}", fullmatch=True), st.lists(SEPARATORS, min_size=11, max_size=11),
+       st.booleans())
+def test_a_fodselsnummer_goes_in_any_spelling(before, digits, separators, full_width):
+    redacted = redact(f"{before} fnr {spelled(digits, separators, full_width)} ok")
+    assert not re.search(r"\d", redacted), redacted
+
+
+@pytest.mark.parametrize("written", ["kari(at)example.no", "kari @ example.no", "kari＠example.no", "kari [at] example.no"])
+def test_an_email_address_goes_in_the_usual_disguises(written):
+    assert redact(f"skriv til {written} takk") == f"skriv til {EMAIL} takk"

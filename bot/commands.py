@@ -6,7 +6,7 @@ Rasa reads any message that starts with "/" as an intent with entities, so
 log the whole text in a warning. Every channel passes the text through
 `as_command_or_text`: a button's exact payload stays a command, a position is
 re-written with rounded coordinates, and anything else loses its slashes and is
-read as the words it is.
+read as the words it is. The widget's greeting ("/greet", no entities) is the one other command.
 """
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ import re
 from bot.domain_texts import button_payloads
 
 COMMAND_PREFIX = "/"
+# The widget's own command: it asks for the greeting when it opens (web/widget/veiviser-widget.js).
+WIDGET_COMMANDS = frozenset({"/greet"})
 POSITION = re.compile(r"^/inform_location(\{.*\})$", re.DOTALL)
 # About 100 m, as the widget rounds: enough to find help nearby, too coarse to say where someone lives.
 POSITION_DECIMALS = 3
@@ -26,7 +28,7 @@ def as_command_or_text(text: str) -> str:
     stripped = text.strip()
     if not stripped.startswith(COMMAND_PREFIX):
         return text
-    if stripped in button_payloads():
+    if stripped in button_payloads() or stripped in WIDGET_COMMANDS:
         return stripped
     return _position(stripped) or stripped.lstrip(COMMAND_PREFIX + " \t\n")
 

@@ -233,10 +233,12 @@ def _rasa_server(port: int, model: Path, ports: Ports, env: dict[str, str], log:
 
 def rasa_run_arguments(port: int, model: Path, ports: Ports, env: Mapping[str, str],
                        rasa_args: Sequence[str] = ()) -> list[str]:
+    """The token guards only Rasa's HTTP API, so it goes on the command line (where `ps` shows it) only with the API."""
+    # One argument with "=": a random token may start with "-", which argparse would take for an option.
+    token = [f"--auth-token={env[TOKEN_SETTING]}"] if "--enable-api" in rasa_args else []
     return ["run", "--model", str(model), "--endpoints", "endpoints.yml",
             "--credentials", "credentials.yml", "--port", str(port), "--interface", "127.0.0.1",
-            # One argument with "=": a random token may start with "-", which argparse would take for an option.
-            f"--auth-token={env[TOKEN_SETTING]}", "--cors", *_allowed_origins(ports, env), *rasa_args]
+            *token, "--cors", *_allowed_origins(ports, env), *rasa_args]
 
 
 def _round_robin(port: int, backend_ports: list[int], env: dict[str, str], log: Path | None) -> subprocess.Popen:

@@ -19,6 +19,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import Restarted, UserUttered
 from sanic import Blueprint, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -67,6 +68,7 @@ class WebInput(InputChannel):
         @web.listener("after_server_start")
         async def own_the_store(app: Any, _loop: Any) -> None:
             app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+            app.error_handler.add(PayloadTooLarge, _too_large)
             report_store_failures(app.ctx.agent, _store_failed)
             max_age = retention.retention()  # a bad setting stops the server here, not the purge later
             app.ctx.veiviser_purge = asyncio.create_task(purge_periodically(app.ctx.agent.tracker_store, max_age))
@@ -135,6 +137,11 @@ def _payload(request: Request) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise BadRequest('the body must be a JSON object such as {"sender": "...", "message": "..."}')
     return payload
+
+
+def _too_large(_request: Request, _error: Exception) -> HTTPResponse:
+    """Sanic refuses the body before any route runs; say why in the same form as every other refusal."""
+    return response.json({"error": f"the body is larger than {MAX_BODY_BYTES // 1024} KiB"}, status=413)
 
 
 def _refused(request: Request, error: BadRequest) -> HTTPResponse:

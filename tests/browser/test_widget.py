@@ -170,6 +170,21 @@ def test_a_conversation_by_clicking_and_typing_ends_in_service_cards(stack, page
     expect(chat.log).to_contain_text("rusinfo.no")
 
 
+def test_not_breathing_gets_first_aid_and_a_large_call_button_then_the_next_step(stack, page: Page):
+    page.goto(stack.web_url)
+    chat = Chat(page).open()
+    chat.say("han puster ikke")
+    expect(chat.log).to_contain_text("start hjerte-lunge-redning (HLR)")
+    expect(chat.log).to_contain_text("nalokson")
+    call = chat.log.get_by_role("link", name="Ring 113")
+    expect(call).to_have_attribute("href", "tel:113")
+    box = call.bounding_box()
+    assert box and box["height"] >= 44 and box["width"] >= 200, box  # a thumb finds it at once
+    chat.say("ambulansen er på veg, kva gjer eg no?")
+    expect(chat.log).to_contain_text("Fortsett HLR uten pause")
+    expect(chat.log.get_by_role("link", name="Ring 113")).to_have_count(2)
+
+
 def test_use_my_location_finds_help_where_the_phone_is(stack, browser):
     context = browser.new_context(viewport=DESKTOP, locale="nb-NO", geolocation=BERGEN,
                                   permissions=["geolocation"])

@@ -25,6 +25,11 @@ def test_typed_commands_are_read_as_words(typed, read_as):
     assert as_command_or_text(typed) == read_as
 
 
+def test_the_widget_may_ask_for_the_greeting_but_not_set_a_slot_with_it():
+    assert as_command_or_text("/greet") == "/greet"
+    assert not as_command_or_text('/greet{"language": "xx"}').startswith("/")
+
+
 def test_every_button_of_the_domain_still_works():
     payloads = button_payloads()
     assert '/seek_help_self{"priority": "open_now"}' in payloads and "/deny" in payloads
@@ -41,4 +46,4 @@ def test_a_shared_position_is_rounded_to_about_100_m():
 def test_nothing_but_a_button_or_a_position_comes_out_as_a_command(text):
     result = as_command_or_text(text)
     if result.lstrip().startswith("/"):
-        assert result in button_payloads() or result.startswith("/inform_location{")
+        assert result in button_payloads() or result == "/greet" or result.startswith("/inform_location{")

@@ -14,9 +14,17 @@ from veiviser import supervisor
 def test_rasa_reads_every_token_as_the_token(token: str) -> None:
     """Tokens are random URL-safe text, so one start in 64 used to get a token beginning with "-"."""
     env = {supervisor.TOKEN_SETTING: token}
-    arguments = supervisor.rasa_run_arguments(5005, Path("models/veiviser.tar.gz"), supervisor.Ports(), env)
+    arguments = supervisor.rasa_run_arguments(5005, Path("models/veiviser.tar.gz"), supervisor.Ports(), env,
+                                              ("--enable-api",))
     parsed = create_argument_parser().parse_args(arguments)
     assert parsed.auth_token == token
+
+
+def test_without_the_http_api_no_token_is_on_the_command_line() -> None:
+    """`ps` shows every process's arguments to every user (issue 17); the token guards only the API, which is off."""
+    env = {supervisor.TOKEN_SETTING: "secret-token-value"}
+    arguments = supervisor.rasa_run_arguments(5005, Path("models/veiviser.tar.gz"), supervisor.Ports(), env)
+    assert not any("secret-token-value" in argument or "auth-token" in argument for argument in arguments)
 
 
 def test_a_process_that_dies_while_starting_shows_the_end_of_its_log(tmp_path: Path) -> None:

@@ -122,7 +122,8 @@ def _access(match: Match, language: str) -> str:
     how = [_label(p, language) for p in (Property.DROP_IN, Property.REFERRAL_REQUIRED) if getattr(service, column_name(p))]
     if service.application_process:
         how.append(service.application_process)
-    return ". ".join(how) or MISSING
+    text = ". ".join(how)
+    return text[:1].upper() + text[1:] if text else MISSING
 
 
 def _hours(match: Match, domain: dict[str, Any], language: str, when: datetime) -> str:

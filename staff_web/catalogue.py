@@ -129,6 +129,7 @@ def _match(match: Match, when: datetime) -> dict[str, Any]:
         "distance_km": None if match.distance_km is None else round(match.distance_km, 2),
         "approximate": match.approximate,
         "placed_by_area": match.placed_by_area,
+        "located": match.service.located,
         "local": match.local,
         "national": match.national,
         "kommune": match.kommune_name,

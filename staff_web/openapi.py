@@ -101,6 +101,20 @@ def document() -> dict[str, Any]:
                 "summary": "This document.",
                 "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}},
             }},
+            "/coverage": {"get": {
+                "operationId": "getCoveragePage",
+                "summary": "Per service type and kommune: what is within reach (a table and one type's map).",
+                "parameters": [{"name": "type", "in": "query", "required": False, "schema": {"type": "string"},
+                                "description": "the service type whose map is drawn (default avrusning)"}],
+                "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
+                              "400": {"description": "an unknown service type"}},
+            }},
+            "/coverage.json": {"get": {
+                "operationId": "getCoverage",
+                "summary": "The coverage report as JSON: per type the kommuner (and approximate population share) "
+                           "with a local, nearby, national-only or no service with a phone; per kommune its level.",
+                "responses": {"200": {"description": "the report", "content": {"application/json": {"schema": {"type": "object"}}}}},
+            }},
             "/": {"get": {
                 "operationId": "getLookupPage",
                 "summary": "The staff page: a form and a printable list; takes the query parameters of /services.",

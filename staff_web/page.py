@@ -142,8 +142,8 @@ def _distance(match: dict[str, Any], service: dict[str, Any]) -> str | None:
         areas = ", ".join(area.get("name") or "" for area in service.get("service_areas", []))
         return f"Dekker {areas}; adresse ikke oppgitt"
     km = match["distance_km"]
-    if km is None:
-        return match["kommune"]
+    if km is None or (match["local"] and not match.get("located")):
+        return match["kommune"]  # no address in the user's own kommune: "0,0 km" to its centre would mislead
     text = f"{km:.1f}".replace(".", ",") + " km"
     text = f"ca. {text}" if match["approximate"] else text
     return f"{text} ({match['kommune']})" if match["kommune"] else text

@@ -182,6 +182,13 @@ class Gazetteer:
             self._add(r["name"], _R_TOWN, pop, p)
             for alt in filter(None, r["alt_names"].split("|")):
                 self._add(alt, _R_TOWN_ALT, pop, p)
+        # Bydeler and neighbourhoods as people say them ("på Grünerløkka"), each row with the page that
+        # gives its coordinates (SOURCES.md). Ranked as towns; size 0, so a town of the same name wins.
+        for r in _read_csv("neighbourhoods.csv") if (DATA_DIR / "neighbourhoods.csv").exists() else []:
+            p = Place(r["name"], "town", self._kommuner[r["kommune"]], float(r["lat"]), float(r["lon"]))
+            self._add(r["name"], _R_TOWN, 0, p)
+            for alt in filter(None, r["alt_names"].split("|")):
+                self._add(alt, _R_TOWN_ALT, 0, p)
         poststed_count: dict[tuple[str, str], int] = {}
         for r in _read_csv("postcodes.csv"):
             k = self._kommuner[r["kommune"]]

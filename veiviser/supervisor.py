@@ -31,6 +31,10 @@ TOKEN_SETTING = "VEIVISER_RASA_TOKEN"
 ORIGINS_SETTING = "VEIVISER_ALLOWED_ORIGINS"
 ACTIONS_HOST_SETTING = "VEIVISER_ACTIONS_HOST"
 PRIVATE_FILES = 0o077  # umask of every process the supervisor starts
+# Read by Sanic from the environment before Rasa sets up CORS (sanic-cors takes its options from app.config):
+# a preflight may be cached for 10 minutes (sanic-cors sent "None"), and a request without an Origin gets no
+# CORS headers at all (it sent the allowed origin to anyone who asked).
+CORS_SETTINGS = {"SANIC_CORS_MAX_AGE": "600", "SANIC_CORS_ALWAYS_SEND": "false"}
 _LOGS: dict[int, Path] = {}  # process id -> its log file, for the error when a start fails
 
 
@@ -228,6 +232,7 @@ def _action_server(port: int, env: dict[str, str], log: Path | None) -> subproce
 def _rasa_server(port: int, model: Path, ports: Ports, env: dict[str, str], log: Path | None,
                  rasa_args: Sequence[str] = ()) -> subprocess.Popen:
     """`ports` are the stack's public ones (the chat page's origin may call this server)."""
+    env = {**CORS_SETTINGS, **env}
     return _spawn([str(BIN / "rasa"), *rasa_run_arguments(port, model, ports, env, rasa_args)], env, log)
 
 

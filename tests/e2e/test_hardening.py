@@ -95,3 +95,14 @@ def test_conversations_and_logs_are_readable_by_their_owner_only(stack, stack_di
     assert any(path.name == "conversations.sqlite" for path in written)
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, (path.name, oct(path.stat().st_mode))
+
+
+def test_cors_says_how_long_a_preflight_holds_and_tells_nothing_to_a_request_without_origin(stack):
+    preflight = {"Host": "127.0.0.1", "Origin": stack.web_url, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"}
+    _status, headers, _body = raw(f"{stack.rasa_url}{WEB_CHANNEL}/webhook", "OPTIONS", headers=preflight)
+    assert headers.get("Access-Control-Max-Age") == "600", headers
+    body = json.dumps({"sender": str(uuid.uuid4()), "message": "hei"}).encode()
+    _status, headers, _body = raw(f"{stack.rasa_url}{WEB_CHANNEL}/webhook", "POST", body,
+                                  {"Host": "127.0.0.1", "Content-Type": "application/json"})
+    assert not any(name.lower().startswith("access-control-") for name in headers), headers

@@ -1,7 +1,9 @@
 """The chat page (veiviser.chat_page) as a real aiohttp server on loopback, sent hostile Host headers (issue 17)."""
 from __future__ import annotations
 
+import asyncio
 import http.client
+import threading
 
 import pytest
 from aiohttp.test_utils import TestServer
@@ -14,14 +16,12 @@ RASA_URL = "http://127.0.0.1:5005"
 
 
 @pytest.fixture(scope="module")
-def server(request):
-    import asyncio
-
+def server():
+    """The page server in a thread of its own, so the test can talk to it with a plain blocking client."""
     loop = asyncio.new_event_loop()
     test_server = TestServer(make_app(5005, RASA_URL), host="127.0.0.1", loop=loop)
     loop.run_until_complete(test_server.start_server(loop=loop))
-    thread_loop = __import__("threading").Thread(target=loop.run_forever, daemon=True)
-    thread_loop.start()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
     yield test_server
     loop.call_soon_threadsafe(loop.stop)
 

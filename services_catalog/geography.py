@@ -184,7 +184,7 @@ class Gazetteer:
                 self._add(alt, _R_TOWN_ALT, pop, p)
         # Bydeler and neighbourhoods as people say them ("på Grünerløkka"), each row with the page that
         # gives its coordinates (SOURCES.md). Ranked as towns; size 0, so a town of the same name wins.
-        for r in _read_csv("neighbourhoods.csv") if (DATA_DIR / "neighbourhoods.csv").exists() else []:
+        for r in _read_csv("neighbourhoods.csv"):
             p = Place(r["name"], "town", self._kommuner[r["kommune"]], float(r["lat"]), float(r["lon"]))
             self._add(r["name"], _R_TOWN, 0, p)
             for alt in filter(None, r["alt_names"].split("|")):

@@ -224,3 +224,27 @@ def test_resolve_picks_home_from_sentence_with_two_places(gaz):
 def test_acronyms_are_not_places(gaz):
     assert _spans(gaz, "jeg vil ha et NA-møte i Stavanger") == [
         ("Stavanger", "1103")]
+
+
+@pytest.mark.parametrize("said, kommune", [("Grünerløkka", "0301"), ("grunerlokka", "0301"), ("Tøyen", "0301"),
+                                            ("Laksevåg", "4601"), ("Åsane", "4601"), ("Madla", "1103")])
+def test_neighbourhoods_resolve_to_their_kommune_and_a_point(said, kommune):
+    place = Gazetteer.load().resolve(said)
+    assert place is not None and place.kommune.number == kommune and place.kind == "town"
+
+
+def test_every_neighbourhood_point_lies_in_its_own_kommune():
+    """The table's coordinates come from pages; a point outside the kommune it names would be a wrong fact."""
+    gazetteer = Gazetteer.load()
+    with open(DATA_DIR / "neighbourhoods.csv", encoding="utf-8", newline="") as table:
+        rows = list(csv.DictReader(table))
+    assert len(rows) > 30 and all(r["source_url"].startswith(("http://", "https://")) for r in rows)
+    outside = [r["name"] for r in rows
+               if (gazetteer.kommune_at(float(r["lat"]), float(r["lon"])) or None) is None
+               or gazetteer.kommune_at(float(r["lat"]), float(r["lon"])).number != r["kommune"]]
+    assert not outside, outside
+
+
+def test_a_neighbourhood_is_found_in_a_sentence():
+    [(_, _, place)] = Gazetteer.load().find_in_text("jeg bor på Grünerløkka og trenger hjelp med rus")
+    assert place.name == "Grünerløkka" and place.kommune.name == "Oslo"

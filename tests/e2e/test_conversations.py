@@ -98,3 +98,10 @@ def test_demo_page_embeds_the_widget_pointed_at_the_rasa_server(stack):
     with urllib.request.urlopen(f"{stack.web_url}/widget/veiviser-widget.js", timeout=10) as response:
         assert response.headers.get_content_type() in {"text/javascript", "application/javascript"}
         assert "Slett samtalen" in response.read().decode()
+
+
+def test_a_neighbourhood_is_understood_as_its_kommune(stack):
+    """ "Grünerløkka" was refused as an unknown place (issue 13)."""
+    replies = say(stack, str(uuid.uuid4()), "jeg bor på Grünerløkka og trenger hjelp med rus")
+    assert any("Oslo" in reply or "Grünerløkka" in reply for reply in replies), replies
+    assert not any("kjente ikke igjen" in reply for reply in replies), replies

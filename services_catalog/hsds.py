@@ -10,7 +10,6 @@ import json
 import math
 import re
 import sys
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,7 @@ from tqdm import tqdm
 from services_catalog.datapackage import is_datapackage, read_datapackage, services_file, table_file
 
 from services_catalog.geography import Gazetteer
+from services_catalog.hsds_export import derived_id
 from services_catalog.models import (
     Base,
     Language,
@@ -338,7 +338,7 @@ def _sources(obj: dict[str, Any], problem) -> list[ServiceSource]:
             problem("x_sources.url", f"must be a web address (http or https), not {url!r}")
         page_date = item.get("page_date")
         sources.append(ServiceSource(
-            id=item.get("id") or derived_source_id(str(obj.get("id")), str(url)),
+            id=item.get("id") or derived_id("source", str(obj.get("id")), str(url)),
             position=position,
             url=url,
             page_date=None if page_date == UNDATED else _date(page_date, "x_sources.page_date", problem, required=True),
@@ -346,10 +346,6 @@ def _sources(obj: dict[str, Any], problem) -> list[ServiceSource]:
             note=item.get("note"),
         ))
     return sources
-
-
-def derived_source_id(service_id: str, url: str) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"veiviser:{service_id}:source:{url}"))
 
 
 def _check_sourced(service: Service, problem) -> None:

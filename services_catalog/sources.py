@@ -19,7 +19,7 @@ from typing import Any, Iterator
 import yaml
 
 from services_catalog.geography import Gazetteer
-from services_catalog.hsds import ImportFailed, Problem
+from services_catalog.hsds import WEB_URL, ImportFailed, Problem
 from services_catalog.models import UNDATED
 from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType
 
@@ -53,7 +53,6 @@ AGES = {"min_age": "minimum_age", "max_age": "maximum_age"}
 DAYS = {"mo": "MO", "tu": "TU", "we": "WE", "th": "TH", "fr": "FR", "sa": "SA", "su": "SU"}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CLOCK = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
-WEB_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
 # Where on the map an address puts a service: the postcode's poststed, or only the kommune's centre.
 POINT_PRECISION = {"town": "poststed", "kommune": "kommune"}
 

@@ -60,14 +60,15 @@ def _parts(text: str) -> list[str]:
     return [normalise(text), *(normalise(part) for part in _SENTENCE_END.split(text) if part.strip())]
 
 
-def _signals(kind: re.Pattern[str], text: str) -> bool:
-    return any(kind.search(part) for part in _parts(text))
+def _in_any(pattern: re.Pattern[str], parts: list[str]) -> bool:
+    return any(pattern.search(part) for part in parts)
 
 
 def detect_crisis(text: str) -> str | None:
     """The crisis intent a message, or any sentence or line of it, signals; overdose first; or None."""
+    parts = _parts(text)
     for intent, pattern in _compiled().items():
-        if _signals(pattern, text):
+        if _in_any(pattern, parts):
             return intent
     return None
 
@@ -78,10 +79,10 @@ def overdose_state(text: str) -> str:
     A message that signals suicide as well is "deliberate" unless the person is already
     not breathing or unconscious, where the body's need comes first.
     """
+    parts = _parts(text)
+    suicidal = _in_any(_compiled()["crisis_suicidal"], parts)
     for state, pattern in _states().items():
-        if state == "deliberate" and _signals(_compiled()["crisis_suicidal"], text):
-            return state
-        if _signals(pattern, text):
+        if (state == "deliberate" and suicidal) or _in_any(pattern, parts):
             return state
     return UNKNOWN_STATE
 
@@ -92,6 +93,6 @@ def is_followup(text: str) -> bool:
     "Ambulansen" alone signals an overdose, so the follow-up words are taken out
     before asking whether anything else in the message is a new crisis.
     """
-    if not _signals(_followup(), text):
+    if not _in_any(_followup(), _parts(text)):
         return False
     return detect_crisis(_followup().sub(" ", normalise(text))) is None

@@ -99,12 +99,12 @@ def language_of(tracker: Optional[DialogueStateTracker]) -> Optional[str]:
 def with_safety_net(turn: Turn, user_text: str) -> list[dict[str, Any]]:
     """The turn's messages, plus the safety net where the bot failed, or the crisis answer (113 first) where it lacks 113."""
     crisis = crisis_answer(user_text, "", turn.language)
-    has_113 = any("113" in str(m.get("text") or "") for m in turn.messages)
-    if not (turn.failed or not turn.messages or (crisis and not has_113)):
-        return turn.messages
     if crisis:
+        has_113 = any("113" in str(m.get("text") or "") for m in turn.messages)
         return turn.messages if has_113 else [*crisis, *turn.messages]
-    return [*turn.messages, {"text": safety_net_text(turn.language)}]
+    if turn.failed or not turn.messages:
+        return [*turn.messages, {"text": safety_net_text(turn.language)}]
+    return turn.messages
 
 
 class SmsInput(InputChannel):

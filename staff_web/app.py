@@ -45,10 +45,9 @@ SERVER_SETTINGS = {"max_line_size": 256 * KIB, "max_field_size": 16 * KIB, "acce
 def make_app(catalogue_url: str, token: str | None = None, limits: Limits | None = None, workers: int = 4) -> web.Application:
     """`token` None or empty turns writing off; `limits` default to Limits()."""
     limits = limits or Limits()
-    app = web.Application(client_max_size=limits.edit_bytes,
-                          middlewares=[security_headers.middleware(security_headers.content_security_policy()),
-                                       json_errors, _within_limits],
+    app = web.Application(client_max_size=limits.edit_bytes, middlewares=[json_errors, _within_limits],
                           handler_args=SERVER_SETTINGS)
+    security_headers.install(app, security_headers.content_security_policy())
     app[CATALOGUE] = Catalogue(catalogue_url, workers)
     app[LIMITS] = limits
     app[TOKEN] = token or ""

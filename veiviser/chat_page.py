@@ -27,8 +27,8 @@ def make_app(rasa_port: int, rasa_url: str | None = None) -> web.Application:
     async def health(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
-    app = web.Application(client_max_size=64 * 1024, middlewares=[
-        security_headers.middleware(security_headers.content_security_policy(connect_to=rasa_url))])
+    app = web.Application(client_max_size=64 * 1024)
+    security_headers.install(app, security_headers.content_security_policy(connect_to=rasa_url))
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_static("/widget/", WIDGET_DIR)

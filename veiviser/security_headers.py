@@ -6,11 +6,8 @@ names, in its Content-Security-Policy, exactly where its page may connect.
 """
 from __future__ import annotations
 
-from typing import Awaitable, Callable
-
 from aiohttp import web
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 COMMON = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -32,16 +29,9 @@ def content_security_policy(connect_to: str = "") -> str:
     ])
 
 
-def middleware(policy: str) -> Callable:
-    @web.middleware
-    async def add_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-        try:
-            response = await handler(request)
-        except web.HTTPException as error:  # aiohttp's own 404s and 400s get the headers too
-            response = error
+def install(app: web.Application, policy: str) -> None:
+    """Every response the app prepares gets the headers: pages, static files and error answers alike."""
+    async def add_headers(_request: web.Request, response: web.StreamResponse) -> None:
         response.headers.update({**COMMON, "Content-Security-Policy": policy})
-        if isinstance(response, web.HTTPException) and response.status >= 400:
-            raise response
-        return response
 
-    return add_headers
+    app.on_response_prepare.append(add_headers)

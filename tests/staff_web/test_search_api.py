@@ -83,8 +83,12 @@ async def test_other_words_for_the_same_search_give_the_same(reader, params, twi
 
 
 async def test_open_now_keeps_only_services_open_now(reader):
-    everything = (await (await reader.get("/services", params={"type": "hjelpetelefon"})).json())["contents"]
-    open_now = (await (await reader.get("/services", params={"type": "hjelpetelefon", "open_now": "true"})).json())["contents"]
+    # One page holding every helpline: on the default page of 10 an open one could sit on page 2.
+    whole = (await (await reader.get("/services", params={"type": "hjelpetelefon", "per_page": "100"})).json())
+    assert whole["total_pages"] == 1
+    everything = whole["contents"]
+    open_now = (await (await reader.get("/services", params={"type": "hjelpetelefon", "open_now": "true",
+                                                                "per_page": "100"})).json())["contents"]
     assert all(service["match"]["open_now"] is True for service in open_now)
     assert {s["id"] for s in open_now} == {s["id"] for s in everything if s["match"]["open_now"] is True}
 

@@ -42,6 +42,7 @@ def card_values(
         "hours": _hours(match, domain, language, when),
         "contact": _contact(match),
         "where": _where(match, domain, language),
+        "address": _address(match) or MISSING,
         "source": _source(match, domain, language),
         "verified": day_month_year(service.assured_date),
     }
@@ -79,7 +80,7 @@ def card_payload(match: Match, values: dict[str, str], language: str) -> dict[st
         "open_now": match.open_now,
         "phones": list(service.phones),
         "website": _website(match),
-        "address": None if match.approximate else _address(match),
+        "address": _address(match),
         "where": known["where"],
         "source": known["source"],
         "source_url": citation.url if (citation := main_citation(service.sources)) else None,
@@ -89,7 +90,11 @@ def card_payload(match: Match, values: dict[str, str], language: str) -> dict[st
 
 
 def _address(match: Match) -> str | None:
-    """The street address at the matched point (a service may have several locations)."""
+    """The sourced street address at the matched point (a service may have several locations).
+
+    Shown even when the point is only the postcode's centre: the address is what the page
+    says; only the pin is not exact. A kommune centre standing in for an area has none.
+    """
     for location in match.service.locations:
         if match.point == (location.latitude, location.longitude) and location.address_1:
             town = " ".join(part for part in (location.postal_code, location.city) if part)

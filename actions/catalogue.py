@@ -14,7 +14,8 @@ from services_catalog.db import open_session
 from services_catalog.geocoding import resolve_place
 from services_catalog import search_index
 from services_catalog.geography import Gazetteer, Kommune, Place
-from services_catalog.search import Query, Result, find_services
+from services_catalog.opening_hours import Opening
+from services_catalog.search import Match, Query, Result, find_services, next_local_opening
 
 log = logging.getLogger(__name__)
 # The slot that holds a position the user shared ("use my location" in the web chat):
@@ -24,6 +25,10 @@ POSITION_SLOT = "position"
 
 async def search(query: Query) -> Result:
     return await asyncio.to_thread(_search, query)
+
+
+async def next_opening(query: Query) -> tuple[Match, Opening] | None:
+    return await asyncio.to_thread(_next_opening, query)
 
 
 async def place_named(said: str | None) -> Place | None:
@@ -71,6 +76,11 @@ def position_slots(lat: float, lon: float, kommune: Kommune) -> dict[str, Any]:
 def _search(query: Query) -> Result:
     with open_session() as session:
         return find_services(session, query, Gazetteer.load())
+
+
+def _next_opening(query: Query) -> tuple[Match, Opening] | None:
+    with open_session() as session:
+        return next_local_opening(session, query, Gazetteer.load())
 
 
 def warm_up_in_background() -> None:

@@ -15,11 +15,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values, utter_card
-from actions.catalogue import place_of, search
-from actions.needs import GENERAL_NEED, UNSAID, priority_filters, types_for, wanted_properties
-from actions.phrasing import language_of
+from actions.catalogue import next_opening, place_of, search
+from actions.needs import GENERAL_NEED, UNSAID, asked_time, priority_filters, types_for, wanted_properties
+from actions.phrasing import language_of, phrase
 from bot.cues import ADULT_AGE
-from services_catalog.opening_hours import now
+from services_catalog.opening_hours import Asked, now
 from services_catalog.search import Query, Result
 from services_catalog.taxonomy import ServiceType
 
@@ -47,12 +47,18 @@ class ActionFindServices(Action):
         else:
             query = replace(query, kommune=place.kommune, point=(place.lat, place.lon))
         result = await search(query)
-        if place is not None:
+        if place is not None and await _lacks_kommune_door(query):
+            dispatcher.utter_message(response="utter_no_kommune_door", place=place.name)
+            result = await _with_national_door(result)
+        language = language_of(tracker)
+        asked = asked_time(_priorities(tracker))
+        if place is not None and asked is not None and not any(match.local for match in result.matches):
+            await _nothing_open_locally(dispatcher, query, result, place.name, _asked_words(domain, asked, language))
+        elif place is not None:
             _introduce(dispatcher, result, place.name)
         if tracker.get_slot("for_whom") == "relative":
             dispatcher.utter_message(response="utter_relative_support")
         wanted = {t.value for t in query.types} | {p.value for p in wanted_properties(_priorities(tracker))}
-        language = language_of(tracker)
         for match in result.matches:
             utter_card(dispatcher, tracker, match, card_values(match, domain, language, wanted, when), language)
         dispatcher.utter_message(response="utter_national_helpline")
@@ -79,3 +85,42 @@ def _introduce(dispatcher: CollectingDispatcher, result: Result, place: str) -> 
         dispatcher.utter_message(response="utter_no_local_services", place=place)
     else:
         dispatcher.utter_message(response="utter_services_intro", place=place)
+
+
+async def _lacks_kommune_door(query: Query) -> bool:
+    """The kommune's own service was asked for, and the catalogue has none there at any hour.
+
+    Asked apart from the person's other wishes: a door that is closed tonight or not drop-in
+    is still the kommune's door.
+    """
+    door = ServiceType.KOMMUNAL_RUSTJENESTE
+    if door not in query.types:
+        return False
+    local = await search(Query(types=frozenset({door}), kommune=query.kommune, point=query.point,
+                               include_national=False, limit=1))
+    return not any(match.local for match in local.matches)
+
+
+async def _with_national_door(result: Result) -> Result:
+    """Add the national way into the kommune's services (NAV's contact centre) when it is not shown yet."""
+    national = await search(Query(types=frozenset({ServiceType.KOMMUNAL_RUSTJENESTE}), limit=1))
+    shown = {match.service.id for match in result.matches}
+    extra = tuple(match for match in national.matches if match.national and match.service.id not in shown)
+    return replace(result, matches=result.matches + extra)
+
+
+async def _nothing_open_locally(
+    dispatcher: CollectingDispatcher, query: Query, result: Result, place: str, asked: str
+) -> None:
+    """Say so, say when something local opens, and then show what is open nearest."""
+    dispatcher.utter_message(response="utter_nothing_open_local", place=place, asked=asked)
+    upcoming = await next_opening(query)
+    if upcoming is not None:
+        match, opening = upcoming
+        dispatcher.utter_message(response="utter_next_opening", name=match.service.name,
+                                 date=f"{opening.start:%d.%m.}", time=f"{opening.start:%H:%M}")
+    dispatcher.utter_message(response="utter_open_nearest" if result.matches else "utter_nothing_found", asked=asked)
+
+
+def _asked_words(domain: dict[str, Any], asked: Asked, language: str) -> str:
+    return phrase(domain, f"utter_phrase_asked_{asked.value}", language)

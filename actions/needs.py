@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
+from services_catalog.opening_hours import Asked, asked_moment
 from services_catalog.taxonomy import Property, column_name
 from services_catalog.taxonomy import ServiceType as T
 
@@ -55,7 +56,8 @@ def types_for(need: str, substance: str | None, for_whom: str | None, young: boo
     return frozenset(types)
 
 
-# What a screening priority asks of a service; open_now and youth are read by time and age instead.
+# What a screening priority asks of a service; the times (opening_hours.Asked) and youth are read
+# by clock and age instead.
 PRIORITY_PROPERTIES: dict[str, Property] = {
     "drop_in": Property.DROP_IN,
     "anonymous": Property.ANONYMOUS,
@@ -74,8 +76,20 @@ def priority_filters(priorities: Iterable[str], age: float | None, when: datetim
     """Search filters (services_catalog.search.Query fields) for what the user said matters."""
     priorities = list(priorities)
     filters: dict[str, Any] = {column_name(p): True for p in wanted_properties(priorities)}
-    if "open_now" in priorities:
-        filters["open_at"] = when
+    asked = asked_time(priorities)
+    if asked is not None:
+        filters["open_at"] = asked_moment(asked, when)
     if age is not None or "youth" in priorities:
         filters["age"] = int(age) if age is not None else YOUTH_AGE
     return filters
+
+
+# When a message names more than one time, the most pressing: "nå" before a bed for the night
+# ("where can I sleep tonight" says both), and that before the evening.
+ASKED_FIRST = (Asked.NOW, Asked.OVERNIGHT, Asked.TONIGHT)
+
+
+def asked_time(priorities: Iterable[str]) -> Asked | None:
+    """When the person wants a place to be open, if they said."""
+    said = set(priorities)
+    return next((asked for asked in ASKED_FIRST if asked.value in said), None)

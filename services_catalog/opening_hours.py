@@ -26,9 +26,11 @@ does not exist or occurs twice is read as zoneinfo reads it, fold=0).
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from enum import Enum
 from functools import lru_cache
 from typing import Iterable, Optional, Protocol, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -71,9 +73,53 @@ class Opening:
         return self.start <= when < self.end
 
 
+# An ISO moment with its offset ("2026-12-02T20:00:00+01:00") that `now()` returns instead of
+# the clock: end-to-end tests of "open tonight" must give the same answer at any hour they run.
+PINNED_NOW = "VEIVISER_NOW"
+
+
 def now() -> datetime:
     """The current moment in Norway; callers pass it on so tests can pass their own."""
-    return datetime.now(OSLO)
+    pinned = os.environ.get(PINNED_NOW)
+    return _pinned(pinned) if pinned else datetime.now(OSLO)
+
+
+def _pinned(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{PINNED_NOW}={text!r} is not an ISO date and time such as 2026-12-02T20:00:00+01:00") from None
+    if moment.utcoffset() is None:
+        raise ValueError(f"{PINNED_NOW}={text!r} needs its UTC offset (+01:00 in winter, +02:00 in summer)")
+    return moment.astimezone(OSLO)
+
+
+class Asked(str, Enum):
+    """When someone wants a place to be open, as they say it: "nå", "i kveld", "i natt".
+
+    The values are the screening's priority codes (bot/screening_cues.yml).
+    """
+
+    NOW = "open_now"
+    TONIGHT = "tonight"
+    OVERNIGHT = "overnight"
+
+
+# The clock time "i kveld" and "i natt" are read as while it is still earlier in the day:
+# evening drop-ins open by 19, night shelters by 23.
+_ASKED_CLOCK = {Asked.TONIGHT: time(19, 0), Asked.OVERNIGHT: time(23, 0)}
+# Until this time, "i kveld" and "i natt" mean the night that is going on.
+NIGHT_ENDS = time(6, 0)
+
+
+def asked_moment(asked: Asked, when: datetime) -> datetime:
+    """The moment a place must be open at for what was asked at `when`: `when` itself for "nå",
+    and for a time later today (or in a night under way) as late as that."""
+    clock = _ASKED_CLOCK.get(asked)
+    local = _aware(when).astimezone(OSLO)
+    if clock is None or local.time() < NIGHT_ENDS or local.time() >= clock:
+        return when
+    return datetime.combine(local.date(), clock, OSLO)
 
 
 def is_public_holiday(day: date) -> bool:

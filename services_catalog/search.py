@@ -3,6 +3,7 @@
 The chat action and the staff CLI both ask through this one call:
 
     find_services(session, Query(...), gazetteer, now=None) -> Result
+    next_local_opening(session, Query(open_at=...), gazetteer) -> (Match, Opening) | None
 
     Query(types=frozenset(), kommune=None, point=None, radius_km=None, open_at=None,
           for_relatives=None, drop_in=None, anonymous=None, right_to_choose=None,
@@ -56,7 +57,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from typing import Iterable, Iterator
@@ -68,7 +69,7 @@ from sqlalchemy.orm import Session
 from services_catalog import search_index
 from services_catalog.geography import Gazetteer, Kommune
 from services_catalog.listing import Listing, read_listings
-from services_catalog.opening_hours import is_open
+from services_catalog.opening_hours import Opening, current_or_next_opening, is_open
 from services_catalog.opening_hours import now as current_time
 from services_catalog.search_index import FILTER_PROPERTIES, TYPE_BITS, IndexPoint, SearchIndex
 from services_catalog.taxonomy import ServiceType, column_name
@@ -78,6 +79,7 @@ NEARBY_KM = 100.0
 EARTH_KM = 6371.0088
 KM_PER_DEGREE_LATITUDE = math.pi * EARTH_KM / 180
 FIRST_CANDIDATES = 256  # index points ranked first; see _Ranking._take
+NEXT_OPENING_CANDIDATES = 25  # local services looked at for the next opening; see next_local_opening
 # Norwegian's macro code and its two written standards: a service that speaks one serves all three.
 NORWEGIAN = frozenset({"no", "nb", "nn"})
 
@@ -166,6 +168,28 @@ def find_services(session: Session, query: Query, gazetteer: Gazetteer, now: dat
         chosen, fallback = ranking.by_distance()
     moment = query.open_at or now or current_time()
     return Result(tuple(_matches(session, index, chosen, origin, kommune, gazetteer, moment)), fallback, kommune)
+
+
+def next_local_opening(session: Session, query: Query, gazetteer: Gazetteer) -> tuple[Match, Opening] | None:
+    """When nothing in the kommune is open at `query.open_at`: the local service that opens first after it.
+
+    Someone told "nothing is open tonight" next needs to know when something is. Only the
+    nearest local services of the query's kind are looked at; services of unknown hours never
+    "open". None without a moment or a place, or when no local service has known hours.
+    """
+    if query.open_at is None or query.kommune is None:
+        return None
+    anytime = replace(query, open_at=None, include_national=False, limit=NEXT_OPENING_CANDIDATES)
+    result = find_services(session, anytime, gazetteer, now=query.open_at)
+    upcoming = [
+        (opening, match) for match in result.matches if match.local
+        if (opening := current_or_next_opening(match.service.schedules, query.open_at,
+                                               match.service.open_on_holidays)) is not None
+    ]
+    if not upcoming:
+        return None
+    opening, match = min(upcoming, key=lambda pair: (pair[0].start, pair[1].distance_km or 0.0))
+    return match, opening
 
 
 # --- ranking ---------------------------------------------------------------------------

@@ -47,11 +47,15 @@ def test_a_verified_address_gets_its_own_street_and_an_exact_point(service_with_
     assert data["open_now"] is True and data["language"] == "nb"
 
 
-def test_a_kommune_centre_is_marked_not_exact_and_has_no_address(service_with_two_addresses):
+def test_a_postcode_centre_keeps_its_sourced_street_but_is_marked_not_exact(service_with_two_addresses):
     data = card_payload(match(service_with_two_addresses, (60.39, 5.32), approximate=True), VALUES, "en")
-    assert data["address"] is None
+    assert data["address"] == "Storgata 1, 5015 Bergen"
     assert data["point"] == {"lat": 60.39, "lon": 5.32, "exact": False}
     assert data["language"] == "en"
+
+
+def test_a_kommune_centre_standing_in_for_an_area_has_no_address(service_with_two_addresses):
+    assert card_payload(match(service_with_two_addresses, (60.30, 5.30), approximate=True), VALUES, "nb")["address"] is None
 
 
 def test_a_national_service_has_no_point(service_with_two_addresses):

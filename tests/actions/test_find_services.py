@@ -71,7 +71,7 @@ async def test_opioid_use_adds_substitution(catalogue, dispatcher, tracker_for, 
 async def test_open_now_without_known_hours_finds_nothing_local_but_keeps_the_helpline(
     catalogue, dispatcher, tracker_for, domain
 ):
-    """The seed catalogue has no verified opening hours; nobody is sent to a door we cannot vouch for."""
+    """Nobody is sent to a door we cannot vouch for: every card shown is open now, by its known hours."""
     tracker = tracker_for("seek_help_self", location="Oslo", need="seek_help_self", priorities=["open_now"])
     await ACTION.run(dispatcher, tracker, domain)
     found = cards(dispatcher)
@@ -138,8 +138,10 @@ async def test_channels_that_draw_cards_get_each_card_as_data(catalogue, dispatc
         if card["where"].startswith(("Norge", "dekker")):
             assert data["point"] is None  # a helpline, or a service known only by the fylker it serves: no pin
         else:
-            # No shipped point is the address itself: a postcode's town or a kommune centre, marked so.
-            assert data["point"]["exact"] is False and data["address"] is None
+            # No shipped point is the address itself: a postcode's town or a kommune centre, marked so;
+            # the sourced street is still shown, in the text as in the data.
+            assert data["point"]["exact"] is False
+            assert (data["address"] or "–") == card["address"]
 
 
 @pytest.mark.parametrize("channel", ["sms", None])
@@ -165,3 +167,82 @@ async def test_a_position_is_dropped_once_another_place_is_named(catalogue, disp
     tracker = tracker_for("inform_location", location="Oslo", need="seek_help_self", position=NESTTUN)
     await ACTION.run(dispatcher, tracker, domain)
     assert dispatcher.messages[0]["place"] == "Oslo"
+
+
+# --- "i kveld", "i natt", "nå": an open-at filter, and honesty when nothing local is open ------
+
+WEDNESDAY_AFTERNOON = datetime(2026, 12, 2, 14, 0, tzinfo=OSLO)
+
+
+@pytest.fixture
+def wednesday_afternoon(monkeypatch):
+    monkeypatch.setattr("actions.find_services.now", lambda: WEDNESDAY_AFTERNOON)
+    return WEDNESDAY_AFTERNOON
+
+
+async def test_tonight_in_oslo_finds_a_local_drop_in_open_this_evening(
+    catalogue, dispatcher, tracker_for, domain, wednesday_afternoon
+):
+    tracker = tracker_for("seek_help_self", location="Oslo", need="seek_help_self", priorities=["tonight", "drop_in"])
+    await ACTION.run(dispatcher, tracker, domain)
+    assert responses(dispatcher)[0] == "utter_services_intro"
+    local = [card for card in cards(dispatcher) if card["where"].startswith("Oslo")]
+    assert local, responses(dispatcher)
+    with open_session() as session:
+        evening = datetime(2026, 12, 2, 19, 0, tzinfo=OSLO)
+        found = find_services(session, Query(kommune=Gazetteer.load().kommune("0301"), drop_in=True, open_at=evening,
+                                             types=frozenset({"kommunal-rustjeneste", "lavterskel-helse",
+                                                              "tsb-poliklinikk"})), Gazetteer.load())
+    assert {card["name"] for card in local} <= {m.service.name for m in found.matches} | {
+        f"{m.service.name} ({m.service.organization_name})" for m in found.matches}
+
+
+async def test_nothing_open_tonight_says_so_and_when_the_first_local_place_opens(
+    catalogue, dispatcher, tracker_for, domain, wednesday_afternoon
+):
+    """Bergen's low-threshold places close by 22 on weekdays: "i natt" (23:00) finds none open."""
+    tracker = tracker_for("ask_low_threshold_health", location="Bergen", need="ask_low_threshold_health",
+                          priorities=["overnight"])
+    await ACTION.run(dispatcher, tracker, domain)
+    said = dispatcher.messages
+    assert said[0]["response"] == "utter_nothing_open_local" and said[0]["asked"] == "i natt"
+    upcoming = said[1]
+    assert upcoming["response"] == "utter_next_opening", said
+    assert upcoming["date"] == "03.12." and re.fullmatch(r"\d\d:\d\d", upcoming["time"])
+    assert said[2]["response"] in ("utter_open_nearest", "utter_nothing_found")
+    assert all(not card["where"].startswith("Bergen") for card in cards(dispatcher))
+
+
+async def test_english_nothing_open_is_said_in_english(catalogue, dispatcher, tracker_for, domain, wednesday_afternoon):
+    tracker = tracker_for("ask_low_threshold_health", location="Bergen", need="ask_low_threshold_health",
+                          priorities=["overnight"], language="en")
+    await ACTION.run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["asked"] == "tonight"
+
+
+def _kommune_without_own_door() -> str:
+    """A kommune the catalogue has no local kommune service for (there are fewer as it grows)."""
+    gazetteer = Gazetteer.load()
+    door = frozenset({"kommunal-rustjeneste"})
+    with open_session() as session:
+        for kommune in sorted(gazetteer.kommuner(), key=lambda k: k.number):
+            found = find_services(session, Query(types=door, kommune=kommune, include_national=False), gazetteer)
+            if not any(match.local for match in found.matches):
+                return kommune.name
+    raise AssertionError("every kommune has its own door in the catalogue: this test has nothing left to check")
+
+
+async def test_a_kommune_without_a_sourced_door_says_so_and_points_to_the_legevakt_and_nav(
+    catalogue, dispatcher, tracker_for, domain
+):
+    place = _kommune_without_own_door()
+    await ACTION.run(dispatcher, tracker_for("seek_help_self", location=place, need="seek_help_self"), domain)
+    said = dispatcher.messages
+    assert said[0]["response"] == "utter_no_kommune_door" and said[0]["place"] == place
+    assert "116 117" in domain["responses"]["utter_no_kommune_door"][-1]["text"]
+    assert any("NAV" in card["name"] and card["contact"] != "–" for card in cards(dispatcher)), cards(dispatcher)
+
+
+async def test_a_kommune_with_its_own_door_is_not_told_it_has_none(catalogue, dispatcher, tracker_for, domain):
+    await ACTION.run(dispatcher, tracker_for("seek_help_self", location="Sandnes", need="seek_help_self"), domain)
+    assert "utter_no_kommune_door" not in responses(dispatcher)

@@ -12,10 +12,14 @@ from hypothesis import strategies as st
 from services_catalog.models import Schedule
 from services_catalog.opening_hours import (
     OSLO,
+    PINNED_NOW,
     WEEKDAYS,
+    Asked,
+    asked_moment,
     current_or_next_opening,
     is_open,
     is_public_holiday,
+    now,
     openings_on,
 )
 
@@ -217,3 +221,39 @@ def test_the_next_opening_agrees_with_is_open(schedules, when, holidays_too):
     elif opening is not None:
         assert opening.start > when
         assert is_open(schedules, opening.start, holidays_too) is True
+
+
+# --- what "nå", "i kveld" and "i natt" ask for ---------------------------------------------
+
+@pytest.mark.parametrize(
+    "asked,said_at,moment",
+    [
+        (Asked.NOW, oslo(2026, 12, 2, 14), oslo(2026, 12, 2, 14)),
+        (Asked.TONIGHT, oslo(2026, 12, 2, 14), oslo(2026, 12, 2, 19)),
+        (Asked.TONIGHT, oslo(2026, 12, 2, 21, 30), oslo(2026, 12, 2, 21, 30)),  # the evening is here
+        (Asked.OVERNIGHT, oslo(2026, 12, 2, 14), oslo(2026, 12, 2, 23)),
+        (Asked.OVERNIGHT, oslo(2026, 12, 3, 2), oslo(2026, 12, 3, 2)),  # the night is under way
+        (Asked.TONIGHT, oslo(2026, 12, 3, 1), oslo(2026, 12, 3, 1)),
+    ],
+)
+def test_a_time_of_day_is_read_as_a_moment_no_earlier_than_when_it_was_said(asked, said_at, moment):
+    assert asked_moment(asked, said_at) == moment
+
+
+@given(st.sampled_from(list(Asked)), st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1)))
+def test_the_asked_moment_is_never_in_the_past_nor_past_the_night(asked, local):
+    said_at = local.replace(tzinfo=OSLO)
+    moment = asked_moment(asked, said_at)
+    assert said_at <= moment <= said_at + timedelta(hours=24)
+    assert moment.astimezone(OSLO).date() == said_at.astimezone(OSLO).date()
+
+
+def test_the_clock_can_be_pinned_for_tests_and_a_bad_pin_is_named(monkeypatch):
+    monkeypatch.setenv(PINNED_NOW, "2026-12-02T20:00:00+01:00")
+    assert now() == oslo(2026, 12, 2, 20)
+    monkeypatch.setenv(PINNED_NOW, "2026-12-02T20:00:00")
+    with pytest.raises(ValueError, match="UTC offset"):
+        now()
+    monkeypatch.setenv(PINNED_NOW, "onsdag kveld")
+    with pytest.raises(ValueError, match=PINNED_NOW):
+        now()

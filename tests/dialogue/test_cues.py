@@ -63,11 +63,21 @@ def test_a_named_relation_makes_it_about_a_relative():
         ("eg er 15 år", "youth"),
         ("jeg går på LAR og trenger bolig", "lar_friendly"),
         ("vil ha et rusfritt sted", "drug_free"),
-        ("anything open tonight", "open_now"),
+        ("anything open tonight", "tonight"),
+        ("trenger et sted å gå i kveld i Oslo, uten timeavtale", "tonight"),
+        ("hvor kan jeg sove i natt", "overnight"),
+        ("where can I sleep tonight", "overnight"),
     ],
 )
 def test_priorities(text, priority):
     assert priority in read_cues(text).priorities
+
+
+@pytest.mark.parametrize("text", ["er noe åpent nå?", "trenger et sted å gå i kveld", "hvor kan jeg sove i natt"])
+def test_one_time_of_day_is_read_from_a_message(text):
+    """Only the time the person named: "i kveld" is not "nå"."""
+    times = {"open_now", "tonight", "overnight"}
+    assert len(times & set(read_cues(text).priorities)) == 1, read_cues(text).priorities
 
 
 def test_adults_are_not_youth():

@@ -6,8 +6,12 @@ from typing import Iterator
 
 import pytest
 
+from services_catalog.opening_hours import PINNED_NOW
 from tests import stack_client
 from veiviser import supervisor
+
+# The stack's clock: a Wednesday evening, so that "open tonight" has one right answer whenever the tests run.
+WEDNESDAY_EVENING = "2026-12-02T20:00:00+01:00"
 
 
 @pytest.fixture(scope="package")
@@ -18,6 +22,6 @@ def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="package")
 def stack(model: Path, catalogue_url: str, stack_dir: Path) -> Iterator[supervisor.Stack]:
-    with supervisor.running(supervisor.Ports.free(), model, log_dir=stack_dir,
-                            settings=stack_client.settings(stack_dir, catalogue_url)) as running:
+    settings = {**stack_client.settings(stack_dir, catalogue_url), PINNED_NOW: WEDNESDAY_EVENING}
+    with supervisor.running(supervisor.Ports.free(), model, log_dir=stack_dir, settings=settings) as running:
         yield running

@@ -105,3 +105,29 @@ def test_a_neighbourhood_is_understood_as_its_kommune(stack):
     replies = say(stack, str(uuid.uuid4()), "jeg bor på Grünerløkka og trenger hjelp med rus")
     assert any("Oslo" in reply or "Grünerløkka" in reply for reply in replies), replies
     assert not any("kjente ikke igjen" in reply for reply in replies), replies
+
+
+# --- issue 13: a place to go, with its address and hours (the stack's clock: Wednesday 20:00) ---
+
+def open_local_cards(stack, text: str, kommune: str) -> list[dict]:
+    """Cards for services in `kommune` that are open now, each with its address and hours."""
+    messages = exchange(stack, str(uuid.uuid4()), text)
+    found = [m["custom"] for m in messages if (m.get("custom") or {}).get("type") == "service_card"]
+    assert found, [m.get("text") for m in messages]
+    return [card for card in found
+            if card["open_now"] and (card["where"] or "").startswith(kommune) and card["address"] and card["hours"]]
+
+
+def test_somewhere_to_go_tonight_in_oslo_without_an_appointment(stack):
+    cards = open_local_cards(stack, "trenger et sted å gå i kveld i Oslo, uten timeavtale", "Oslo")
+    assert cards and all(card["hours"].startswith("åpent nå") for card in cards), cards
+
+
+def test_clean_needles_in_bergen(stack):
+    cards = open_local_cards(stack, "hvor får jeg rene sprøyter i Bergen", "Bergen")
+    assert any("skadereduksjon" in (card["why"] or "").lower() or "sprøyte" in card["name"].lower()
+               for card in cards), cards
+
+
+def test_living_on_grunerlokka_gets_an_open_place_in_oslo(stack):
+    assert open_local_cards(stack, "jeg bor på Grünerløkka og trenger hjelp med rus", "Oslo")

@@ -182,10 +182,22 @@ def _coverage_table(report: dict[str, Any]) -> str:
     missing = [f"{code}: {len(names)} kommuner without a place with a phone in their health region"
                + (f" ({', '.join(names[:8])}{', ...' if len(names) > 8 else ''})" if names else "")
                for code, names in report["treatment_missing_in_region"].items()]
+    targets = report["local_targets"]
+    local = [f"{label}: {targets[key]['met']} of {targets[key]['of']}"
+             + (f" (missing: {', '.join(targets[key]['missing'][:12])}{', ...' if len(targets[key]['missing']) > 12 else ''})"
+                if targets[key]["missing"] else "")
+             for key, label in LOCAL_TARGET_LABELS.items()]
     return "\n".join([
         f"Kommuner (and approximate share of the population) by what is within reach; regional = within "
         f"{report['km']:.0f} km or serving the whole fylke. Only services with a phone count.",
-        tabulate(rows, headers="keys"), "", *missing])
+        tabulate(rows, headers="keys"), "", *missing, "", *local])
+
+
+LOCAL_TARGET_LABELS = {
+    "kommune_door": "Largest kommuner with a sourced entry point of their own (phone or not)",
+    "low_threshold_hours": "Largest towns with a low-threshold place with weekly hours",
+    "relatives_phone_by_fylke": "Fylker with a relatives' service with a phone (local or fylke-wide)",
+}
 
 
 def _stale_table(rows: list[dict[str, Any]]) -> str:

@@ -15,8 +15,15 @@ each kommune has, for avrusning, LAR and TSB outpatient care, a place with a
 phone in its own health region (the right to choose a place nationwide
 notwithstanding, that is where referrals go first).
 
-Population shares use kommuner.csv's `size` (people in the kommune's
-GeoNames towns): an approximation, said so wherever it is shown.
+The local targets of issue 13 are counted apart (`LocalTargets`), over every
+record with a source, phone or not, since a kommune's page may give none:
+a sourced entry point of the kommune's own in each of the largest kommuner,
+weekly opening hours for a low-threshold place in each of the largest towns,
+and a relatives' service with a phone in every fylke.
+
+Population shares, and which kommuner are the largest, use kommuner.csv's
+`size` (people in the kommune's GeoNames towns): an approximation, said so
+wherever it is shown.
 """
 from __future__ import annotations
 
@@ -35,6 +42,10 @@ from services_catalog.taxonomy import ServiceType
 LEVELS = ("local", "regional", "national", "none")
 DEFAULT_KM = 100.0
 TREATMENT_TYPES = (ServiceType.AVRUSNING, ServiceType.LAR, ServiceType.TSB_POLIKLINIKK)
+LARGEST_KOMMUNER = 100
+LARGEST_TOWNS = 20
+LOW_THRESHOLD_TYPES = frozenset({ServiceType.LAVTERSKEL_HELSE.value, ServiceType.SKADEREDUKSJON.value,
+                                 ServiceType.LAVTERSKEL_SUBSTITUSJON.value, ServiceType.VARESTED.value})
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class Coverage:
     levels: dict[tuple[str, str], str] = field(default_factory=dict)
     # (service type, kommune number) -> whether a place with a phone is in the kommune's health region
     in_region: dict[tuple[str, str], bool] = field(default_factory=dict)
+    local_targets: dict[str, dict] = field(default_factory=dict)
 
     def summary(self, service_type: str) -> dict[str, dict[str, float]]:
         """Per level: how many kommuner, and the (approximate) share of the population."""
@@ -75,6 +87,7 @@ class Coverage:
             "population_note": "Andeler av befolkningen er tilnærmet: folk i kommunens GeoNames-tettsteder.",
             "types": {t.value: self.summary(t.value) for t in ServiceType},
             "treatment_missing_in_region": self.missing_in_region(),
+            "local_targets": self.local_targets,
             "kommuner": {k.number: {"name": k.name, **{t.value: self.levels[(t.value, k.number)] for t in ServiceType}}
                          for k in self.kommuner},
         }
@@ -97,7 +110,46 @@ def measure(session: Session, gazetteer: Gazetteer, km: float = DEFAULT_KM) -> C
             coverage.levels[(service_type.value, kommune.number)] = _level(offering, kommune, km)
             coverage.in_region[(service_type.value, kommune.number)] = any(
                 _in_region(r, kommune.health_region, regions, fylke_regions) for r in offering)
+    coverage.local_targets = local_targets(session, kommuner, coverage.population)
     return coverage
+
+
+def local_targets(session: Session, kommuner: list[Kommune], population: dict[str, int]) -> dict[str, dict]:
+    """Issue 13's three targets, each as how many of how many places meet it and which do not."""
+    services = session.scalars(select(Service).where(Service.status == "active")).all()
+    largest = sorted(kommuner, key=lambda k: -population[k.number])
+    doors = _kommuner_with(services, lambda s: ServiceType.KOMMUNAL_RUSTJENESTE.value in s.type_codes)
+    hours = _kommuner_with(services, lambda s: bool(LOW_THRESHOLD_TYPES & set(s.type_codes)) and bool(s.schedules))
+    relatives = _kommuner_with(services, lambda s: ServiceType.PARORENDE.value in s.type_codes and bool(s.phones))
+    fylker = {k.fylke_number: k.fylke for k in kommuner}
+    relatives_fylker = {k.fylke_number for k in kommuner if k.number in relatives} | _fylker_served(
+        services, lambda s: ServiceType.PARORENDE.value in s.type_codes and bool(s.phones))
+    return {
+        "kommune_door": _target(largest[:LARGEST_KOMMUNER], doors),
+        "low_threshold_hours": _target(largest[:LARGEST_TOWNS], hours),
+        "relatives_phone_by_fylke": {
+            "met": len(relatives_fylker & set(fylker)), "of": len(fylker),
+            "missing": sorted(name for number, name in fylker.items() if number not in relatives_fylker)},
+    }
+
+
+def _target(places: list[Kommune], meeting: set[str]) -> dict:
+    return {"met": sum(k.number in meeting for k in places), "of": len(places),
+            "missing": [k.name for k in places if k.number not in meeting]}
+
+
+def _kommuner_with(services: Iterable[Service], wanted) -> set[str]:
+    """Kommuner where a wanted service has an address or which it serves by name."""
+    found: set[str] = set()
+    for service in filter(wanted, services):
+        found |= {a.code for a in service.service_areas if a.scope == "kommune" and a.code}
+        found |= {sal.location.kommune_number for sal in service.service_at_locations if sal.location.kommune_number}
+    return found
+
+
+def _fylker_served(services: Iterable[Service], wanted) -> set[str]:
+    return {a.code for service in filter(wanted, services) for a in service.service_areas
+            if a.scope == "fylke" and a.code}
 
 
 def _callable_services(session: Session) -> Iterable[Service]:

@@ -41,6 +41,8 @@ def coverage(empty_catalogue_url: str):
         service("hjelpelinje", ["hjelpetelefon"], ["urn:iso:country:NO"]),
         service("lar-troms", ["lar"], ["urn:ssb:fylke:55"]),
         service("avrusning-uten-telefon", ["avrusning"], [f"urn:ssb:kommune:{OSLO}"], phone=False),
+        service("dor-tromso", ["kommunal-rustjeneste"], [f"urn:ssb:kommune:{TROMSO}"], phone=False),
+        service("par-vestland", ["parorende"], ["urn:ssb:fylke:46"]),
     ]
     with session_factory(empty_catalogue_url)() as session:
         import_records(session, [("test", s) for s in services])
@@ -89,3 +91,13 @@ def test_the_command_reports_the_shipped_catalogue_and_draws_a_map(catalogue_url
     refused = subprocess.run([veiviser, "catalog", "--url", catalogue_url, "coverage", "--map", "lar"],
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "--out" in refused.stderr
+
+
+def test_local_targets_count_sourced_doors_without_phones_and_relatives_by_fylke(coverage):
+    targets = coverage.local_targets
+    assert targets["kommune_door"]["of"] == 100 and targets["low_threshold_hours"]["of"] == 20
+    assert "Bergen" not in targets["kommune_door"]["missing"] and "Oslo" in targets["kommune_door"]["missing"]
+    assert "Tromsø" not in targets["kommune_door"]["missing"]  # a sourced door counts, phone or not
+    assert coverage.levels[("kommunal-rustjeneste", TROMSO)] == "none"  # but it is no help by phone
+    relatives = targets["relatives_phone_by_fylke"]
+    assert relatives["of"] == 15 and relatives["met"] == 1 and "Vestland" not in relatives["missing"]

@@ -117,7 +117,7 @@ def test_a_long_service_card_is_split_between_lines_within_3_segments():
         summary="Sårbehandling, vaksiner, helsesjekk og rent brukerutstyr uten timeavtale. " * 4,
         why="Helsehjelp, rent utstyr", access="Uten timeavtale. Ingen henvisning",
         hours="åpent nå, til kl. 15:00", contact="55 56 92 00, https://www.bergen.kommune.no/hvaskjer/tema/rus?utm_source=x",
-        where="Bergen, ≈ 1.2 km", source="bergen.kommune.no, oppdatert 01.10.2026", verified="22.11.2026",
+        where="Bergen, ≈ 1.2 km", address="Eksempelgata 1, 5000 Bergen", source="bergen.kommune.no, oppdatert 01.10.2026", verified="22.11.2026",
     )
     sms = format_turn([{"text": card}])
     assert len(sms) >= 2

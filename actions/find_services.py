@@ -16,7 +16,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values, utter_card
 from actions.catalogue import next_opening, place_of, search
-from actions.needs import GENERAL_NEED, UNSAID, asked_time, priority_filters, types_for, wanted_properties
+from actions.needs import (
+    GENERAL_NEED,
+    UNSAID,
+    asked_time,
+    open_door_first,
+    priority_filters,
+    types_for,
+    wanted_properties,
+)
 from actions.phrasing import language_of, phrase
 from bot.cues import ADULT_AGE
 from services_catalog.opening_hours import Asked, now
@@ -71,7 +79,7 @@ def _query(tracker: Tracker, when: datetime) -> Query:
     filters = priority_filters(_priorities(tracker), tracker.get_slot("age"), when)
     young = filters.get("age") is not None and filters["age"] < ADULT_AGE
     types = types_for(need, tracker.get_slot("substance"), tracker.get_slot("for_whom"), young)
-    return Query(types=types, limit=RESULTS_SHOWN, **filters)
+    return Query(types=types, limit=RESULTS_SHOWN, open_door_first=open_door_first(need), **filters)
 
 
 def _priorities(tracker: Tracker) -> list[str]:

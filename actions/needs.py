@@ -26,6 +26,14 @@ NEEDS: dict[str, tuple[T, ...]] = {
 # and opioid use adds substitution treatment to them.
 GENERAL_NEEDS = frozenset({"seek_help_self", "seek_help_relative"})
 
+
+
+def open_door_first(need: str) -> bool:
+    """Help in general: what one can use today without a referral first. Who asked for treatment
+    (detox, a treatment place) wants that, referral or not."""
+    return need in GENERAL_NEEDS
+
+
 # Opioid use changes the answer: substitution treatment comes first.
 OPIOIDS = {"opioider", "heroin", "metadon", "buprenorfin"}
 

@@ -37,6 +37,10 @@ What the answer means:
   services, which then get at least one and at most half of the places.
 - An explicit `radius_km` is a hard limit for every located service, local
   ones too; services of unknown position are then left out.
+- `open_door_first`: within the local and the nearby services, those that do
+  not require a referral (as far as the record says) come before those that
+  do, each nearest first: what a person can use today before what needs a
+  doctor's letter.
 - Sort.WAIT (rett til å velge behandlingssted, usually with right_to_choose=True):
   every fitting service in the country, shortest published wait first,
   unknown waits last, then by distance; place does not rank, and there is
@@ -72,7 +76,7 @@ from services_catalog.listing import Listing, read_listings
 from services_catalog.opening_hours import Opening, current_or_next_opening, is_open
 from services_catalog.opening_hours import now as current_time
 from services_catalog.search_index import FILTER_PROPERTIES, TYPE_BITS, IndexPoint, SearchIndex
-from services_catalog.taxonomy import ServiceType, column_name
+from services_catalog.taxonomy import Property, ServiceType, column_name
 
 # Beyond this a service outside the kommune is no longer "near"; national ones are offered instead.
 NEARBY_KM = 100.0
@@ -111,6 +115,8 @@ class Query:
     include_national: bool = True
     limit: int = 3
     sort: Sort = Sort.DISTANCE
+    # Within each distance band, services known to take people without a referral come first.
+    open_door_first: bool = False
 
     def __post_init__(self) -> None:
         """Refuse a query that would silently find nothing (a typo in a type, a naive time)."""
@@ -218,13 +224,13 @@ class _Ranking:
             in_kommune = self.index.in_kommune(self.kommune.number)
             in_kommune = in_kommune[self.fitting[service_of[in_kommune]]]
             local[service_of[in_kommune]] = True
-            locals_ = self._take(in_kommune, self.query.radius_km, limit)
+            locals_ = self._take_ranked(in_kommune, self.query.radius_km, limit)
         others: list[int] = []
         if self.origin is not None and len(locals_) < limit:
             reach = self.query.radius_km or NEARBY_KM
             band = self._latitude_band(reach)
             band = band[self.fitting[service_of[band]] & ~local[service_of[band]]]
-            others = self._take(band, reach, limit - len(locals_))
+            others = self._take_ranked(band, reach, limit - len(locals_))
         fallback = self.origin is not None and not locals_
         nationals: list[int] = []
         if self.query.include_national and (fallback or len(locals_) + len(others) < limit):
@@ -258,6 +264,14 @@ class _Ranking:
         low = np.searchsorted(self.index.lat_sorted, self.origin[0] - degrees, side="left")
         high = np.searchsorted(self.index.lat_sorted, self.origin[0] + degrees, side="right")
         return self.index.points_by_lat[low:high]
+
+    def _take_ranked(self, points: np.ndarray, reach_km: float | None, want: int) -> list[int]:
+        """`_take`, with services that need no referral first when the query asks for that."""
+        if not self.query.open_door_first:
+            return self._take(points, reach_km, want)
+        referral = self.index.properties[column_name(Property.REFERRAL_REQUIRED)][self.index.point_service[points]] == 1
+        first = self._take(points[~referral], reach_km, want)
+        return first + self._take(points[referral], reach_km, want - len(first)) if len(first) < want else first
 
     def _take(self, points: np.ndarray, reach_km: float | None, want: int) -> list[int]:
         """The `want` nearest services open when asked, by their nearest point among `points`.

@@ -246,3 +246,11 @@ async def test_a_kommune_without_a_sourced_door_says_so_and_points_to_the_legeva
 async def test_a_kommune_with_its_own_door_is_not_told_it_has_none(catalogue, dispatcher, tracker_for, domain):
     await ACTION.run(dispatcher, tracker_for("seek_help_self", location="Sandnes", need="seek_help_self"), domain)
     assert "utter_no_kommune_door" not in responses(dispatcher)
+
+
+async def test_someone_seeking_help_gets_what_needs_no_referral_first(catalogue, dispatcher, tracker_for, domain):
+    """Issue 18: in Tromsø the regional authority (referral needed) came before the kommune's own door."""
+    await ACTION.run(dispatcher, tracker_for("seek_help_self", location="Tromsø", need="seek_help_self"), domain)
+    access = [card["access"] for card in cards(dispatcher)]
+    needs_referral = ["henvisning" in a.lower() and "uten" not in a.lower() for a in access]
+    assert needs_referral == sorted(needs_referral), access  # no referral-free one after one that needs it

@@ -563,3 +563,21 @@ def _fits(s: Service, query: Query) -> bool:
     if query.language and not language_codes(query.language) & {language.code for language in s.languages}:
         return False
     return query.open_at is None or bool(is_open(s.schedules, query.open_at, s.open_on_holidays))
+
+
+
+def test_open_door_first_puts_services_without_referral_before_nearer_ones_that_need_it(catalogue):
+    user = near(BERGEN)
+    search = catalogue(
+        service("dps nær", kommuner=(BERGEN,), at=near(BERGEN, east_km=0.5), referral_required=True),
+        service("rusteam lenger unna", kommuner=(BERGEN,), at=near(BERGEN, north_km=4), referral_required=False),
+        service("ukjent om henvisning", kommuner=(BERGEN,), at=near(BERGEN, north_km=5)),
+        service("askøy med henvisning", kommuner=(ASKOY,), at=near(ASKOY), referral_required=True),
+        service("askøy uten", kommuner=(ASKOY,), at=near(ASKOY, north_km=2), referral_required=False),
+    )
+    assert names(search(Query(kommune=BERGEN, point=user, limit=10))) == [
+        "dps nær", "rusteam lenger unna", "ukjent om henvisning", "askøy med henvisning", "askøy uten"]
+    assert names(search(Query(kommune=BERGEN, point=user, limit=10, open_door_first=True))) == [
+        "rusteam lenger unna", "ukjent om henvisning", "dps nær", "askøy uten", "askøy med henvisning"]
+    assert names(search(Query(kommune=BERGEN, point=user, limit=2, open_door_first=True))) == [
+        "rusteam lenger unna", "ukjent om henvisning"]

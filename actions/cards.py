@@ -93,13 +93,17 @@ def _address(match: Match) -> str | None:
     """The sourced street address at the matched point (a service may have several locations).
 
     Shown even when the point is only the postcode's centre: the address is what the page
-    says; only the pin is not exact. A kommune centre standing in for an area has none.
+    says; only the pin is not exact. A kommune centre standing in for an area has none,
+    unless the service's one address could not be placed (a page without a postcode).
     """
-    for location in match.service.locations:
-        if match.point == (location.latitude, location.longitude) and location.address_1:
-            town = " ".join(part for part in (location.postal_code, location.city) if part)
-            return ", ".join(part for part in (location.address_1, town) if part)
-    return None
+    locations = match.service.locations
+    at_point = [l for l in locations if match.point == (l.latitude, l.longitude) and l.address_1]
+    unplaced = [l for l in locations if l.latitude is None and l.address_1]
+    chosen = at_point or (unplaced if len(locations) == 1 else [])
+    if not chosen:
+        return None
+    town = " ".join(part for part in (chosen[0].postal_code, chosen[0].city) if part)
+    return ", ".join(part for part in (chosen[0].address_1, town) if part)
 
 
 def day_month_year(day: date | None) -> str:

@@ -93,3 +93,15 @@ def test_a_service_known_only_by_the_fylker_it_serves_is_not_placed_in_the_users
     assert values["where"] == "dekker Troms; adresse ikke oppgitt"
     assert values["source"] == "helse-nord.no (siden er ikke datert)"
     assert card_payload(found, values, "nb")["point"] is None
+
+
+def test_a_single_address_without_a_postcode_is_still_shown(empty_catalogue_url: str):
+    """A page may give the street but no postcode: no point can be placed, the address is still sourced."""
+    service = Service(id="u1", name="Sprøyterom", source="", assured_date=date(2026, 11, 22))
+    service.service_at_locations = [ServiceAtLocation(id="ul", location=Location(id="uloc", address_1="Eksempelveien 1",
+                                                                                 city="Bergen"))]
+    with session_factory(empty_catalogue_url)() as session:
+        session.add(service)
+        session.commit()
+        listing = read_listings(session, ["u1"])["u1"]
+    assert card_payload(match(listing, (60.39, 5.32), approximate=True), VALUES, "nb")["address"] == "Eksempelveien 1, Bergen"

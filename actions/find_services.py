@@ -130,5 +130,9 @@ async def _nothing_open_locally(
     dispatcher.utter_message(response="utter_open_nearest" if result.matches else "utter_nothing_found", asked=asked)
 
 
+ASKED_PHRASES = {Asked.NOW: "utter_phrase_asked_open_now", Asked.TONIGHT: "utter_phrase_asked_tonight",
+                 Asked.OVERNIGHT: "utter_phrase_asked_overnight"}
+
+
 def _asked_words(domain: dict[str, Any], asked: Asked, language: str) -> str:
-    return phrase(domain, f"utter_phrase_asked_{asked.value}", language)
+    return phrase(domain, ASKED_PHRASES[asked], language)

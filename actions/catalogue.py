@@ -27,6 +27,11 @@ async def search(query: Query) -> Result:
     return await asyncio.to_thread(_search, query)
 
 
+async def search_all(queries: list[Query]) -> list[Result]:
+    """Several searches in one thread and one session: the refinement buttons try theirs together."""
+    return await asyncio.to_thread(_search_all, queries)
+
+
 async def next_opening(query: Query) -> tuple[Match, Opening] | None:
     return await asyncio.to_thread(_next_opening, query)
 
@@ -76,6 +81,12 @@ def position_slots(lat: float, lon: float, kommune: Kommune) -> dict[str, Any]:
 def _search(query: Query) -> Result:
     with open_session() as session:
         return find_services(session, query, Gazetteer.load())
+
+
+def _search_all(queries: list[Query]) -> list[Result]:
+    gazetteer = Gazetteer.load()
+    with open_session() as session:
+        return [find_services(session, query, gazetteer) for query in queries]
 
 
 def _next_opening(query: Query) -> tuple[Match, Opening] | None:

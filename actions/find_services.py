@@ -7,7 +7,6 @@ defined in the domain.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,18 +14,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values, utter_card
-from actions.catalogue import next_opening, place_of, search
-from actions.needs import (
-    GENERAL_NEED,
-    UNSAID,
-    asked_time,
-    open_door_first,
-    priority_filters,
-    types_for,
-    wanted_properties,
-)
+from actions.catalogue import next_opening, place_of, search, search_all
+from actions.needs import GENERAL_NEED, UNSAID, Wishes, asked_time, wanted_properties
 from actions.phrasing import language_of, phrase
-from bot.cues import ADULT_AGE
+from actions.refine import refinements, titles_of, worth_offering
+from services_catalog.geography import Place
 from services_catalog.opening_hours import Asked, now
 from services_catalog.search import Query, Result
 from services_catalog.taxonomy import ServiceType
@@ -43,47 +35,58 @@ class ActionFindServices(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         when = now()
-        query = _query(tracker, when)
+        wishes = wishes_of(tracker)
         said = tracker.get_slot("location")
         place = await place_of(tracker)
         if said and said != UNSAID and place is None:
             dispatcher.utter_message(response="utter_place_unknown", location=said)
             return []
         if place is None:
-            query = replace(query, types=query.types | {ServiceType.HJELPETELEFON}, limit=NATIONAL_SHOWN)
             dispatcher.utter_message(response="utter_location_declined")
-        else:
-            query = replace(query, kommune=place.kommune, point=(place.lat, place.lon))
-        result = await search(query)
+        query = _placed(wishes.query(when, RESULTS_SHOWN), place)
+        language = language_of(tracker)
+        question, options = refinements(domain, language)
+        offered = worth_offering(wishes, options)
+        result, unfiltered, *tried = await search_all(
+            [query, _placed(replace(wishes, priorities=()).query(when, 1), place)]
+            + [_placed(after.query(when, 1), place) for _, after in offered])
         if place is not None and await _lacks_kommune_door(query):
             dispatcher.utter_message(response="utter_no_kommune_door", place=place.name)
             result = await _with_national_door(result)
-        language = language_of(tracker)
-        asked = asked_time(_priorities(tracker))
+        asked = asked_time(wishes.priorities)
+        named = titles_of(wishes.priorities, options)
         if place is not None and asked is not None and not any(match.local for match in result.matches):
             await _nothing_open_locally(dispatcher, query, result, place.name, _asked_words(domain, asked, language))
+        elif not result.matches and unfiltered.matches and named:
+            dispatcher.utter_message(response="utter_wish_found_nothing", wishes=" + ".join(named))
         elif place is not None:
             _introduce(dispatcher, result, place.name)
+        elif not result.matches:
+            dispatcher.utter_message(response="utter_nothing_found")
         if tracker.get_slot("for_whom") == "relative":
             dispatcher.utter_message(response="utter_relative_support")
-        wanted = {t.value for t in query.types} | {p.value for p in wanted_properties(_priorities(tracker))}
+        wanted = {t.value for t in query.types} | {p.value for p in wanted_properties(wishes.priorities)}
         for match in result.matches:
             utter_card(dispatcher, tracker, match, card_values(match, domain, language, wanted, when), language)
         dispatcher.utter_message(response="utter_national_helpline")
-        dispatcher.utter_message(response="utter_refine")
+        buttons = [option.button for (option, _), found in zip(offered, tried) if found.matches]
+        if buttons:
+            # utter_refine's own words and buttons, less those that would find nothing.
+            dispatcher.utter_message(text=question, buttons=buttons)
         return []
 
 
-def _query(tracker: Tracker, when: datetime) -> Query:
-    need = tracker.get_slot("need") or GENERAL_NEED
-    filters = priority_filters(_priorities(tracker), tracker.get_slot("age"), when)
-    young = filters.get("age") is not None and filters["age"] < ADULT_AGE
-    types = types_for(need, tracker.get_slot("substance"), tracker.get_slot("for_whom"), young)
-    return Query(types=types, limit=RESULTS_SHOWN, open_door_first=open_door_first(need), **filters)
+def wishes_of(tracker: Tracker) -> Wishes:
+    priorities = tuple(p for p in tracker.get_slot("priorities") or [] if p != UNSAID)
+    return Wishes(need=tracker.get_slot("need") or GENERAL_NEED, substance=tracker.get_slot("substance"),
+                  for_whom=tracker.get_slot("for_whom"), priorities=priorities, age=tracker.get_slot("age"))
 
 
-def _priorities(tracker: Tracker) -> list[str]:
-    return [p for p in tracker.get_slot("priorities") or [] if p != UNSAID]
+def _placed(query: Query, place: Place | None) -> Query:
+    """The search around the place; with none, national help (phone and chat lines included)."""
+    if place is None:
+        return replace(query, types=query.types | {ServiceType.HJELPETELEFON}, limit=min(query.limit, NATIONAL_SHOWN))
+    return replace(query, kommune=place.kommune, point=(place.lat, place.lon))
 
 
 def _introduce(dispatcher: CollectingDispatcher, result: Result, place: str) -> None:

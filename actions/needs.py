@@ -1,10 +1,13 @@
 """Which service types answer which need: the dialogue's view of the taxonomy."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
+from bot.cues import ADULT_AGE
 from services_catalog.opening_hours import Asked, asked_moment
+from services_catalog.search import Query
 from services_catalog.taxonomy import Property, column_name
 from services_catalog.taxonomy import ServiceType as T
 
@@ -25,8 +28,6 @@ NEEDS: dict[str, tuple[T, ...]] = {
 # Needs that say little about what kind of help fits: a more specific need replaces them,
 # and opioid use adds substitution treatment to them.
 GENERAL_NEEDS = frozenset({"seek_help_self", "seek_help_relative"})
-
-
 
 def open_door_first(need: str) -> bool:
     """Help in general: what one can use today without a referral first. Who asked for treatment
@@ -101,3 +102,21 @@ def asked_time(priorities: Iterable[str]) -> Asked | None:
     """When the person wants a place to be open, if they said."""
     said = set(priorities)
     return next((asked for asked in ASKED_FIRST if asked.value in said), None)
+
+
+@dataclass(frozen=True)
+class Wishes:
+    """What the screening gathered that shapes a search, as the slots hold it (priorities without "unsaid")."""
+
+    need: str = GENERAL_NEED
+    substance: str | None = None
+    for_whom: str | None = None
+    priorities: tuple[str, ...] = ()
+    age: float | None = None
+
+    def query(self, when: datetime, limit: int) -> Query:
+        """The search for these wishes, anywhere; the caller adds the place."""
+        filters = priority_filters(self.priorities, self.age, when)
+        young = filters.get("age") is not None and filters["age"] < ADULT_AGE
+        types = types_for(self.need, self.substance, self.for_whom, young)
+        return Query(types=types, limit=limit, open_door_first=open_door_first(self.need), **filters)

@@ -18,10 +18,14 @@ def language_of(tracker: Tracker) -> str:
 
 
 def phrase(domain: dict[str, Any], name: str, language: str, **values: Any) -> str:
+    return variant(domain, name, language)["text"].format(**values)
+
+
+def variant(domain: dict[str, Any], name: str, language: str) -> dict[str, Any]:
+    """The response variation Rasa would pick for this language: its own, else the unconditioned one."""
     variants = domain["responses"][name]
     chosen = next((v for v in variants if _for_language(v, language)), None)
-    chosen = chosen or next(v for v in variants if not v.get("condition"))
-    return chosen["text"].format(**values)
+    return chosen or next(v for v in variants if not v.get("condition"))
 
 
 def _for_language(variant: dict[str, Any], language: str) -> bool:

@@ -111,7 +111,10 @@ def search_command(args: argparse.Namespace) -> int:
         sort=Sort(args.sort),
         limit=args.limit,
     )
-    query = build_query(filters, gazetteer, moment)
+    search = build_query(filters, gazetteer, moment)
+    query = search.query
+    if search.corrected(args.kommune):
+        print(f"Searching near {search.place.name} (read from {args.kommune!r}).", file=sys.stderr)
     with open_session(args.url) as session:
         result = find_services(session, query, gazetteer, now=query.open_at or moment)
         rows = [_match_row(match) for match in result.matches]

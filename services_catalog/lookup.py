@@ -62,11 +62,23 @@ class StaffFilters:
     limit: int = 10
 
 
-def build_query(filters: StaffFilters, gazetteer: Gazetteer, now: datetime) -> Query:
+@dataclass(frozen=True)
+class StaffSearch:
+    """The search, and the place the typed text was read as (to say so when it was a guess)."""
+
+    query: Query
+    place: Place | None = None
+
+    def corrected(self, typed: str | None) -> bool:
+        """The place was found under another spelling than the one typed ("Kristiansnad")."""
+        return bool(self.place and typed) and fold(self.place.name) != fold(typed) and not typed.strip().isdigit()
+
+
+def build_query(filters: StaffFilters, gazetteer: Gazetteer, now: datetime) -> StaffSearch:
     """The search for these filters; `now` is the moment "open now" means."""
+    place = find_place(filters.place, filters.place_field, gazetteer) if filters.place else None
     kommune, point = None, filters.point
-    if filters.place:
-        place = find_place(filters.place, filters.place_field, gazetteer)
+    if place is not None:
         kommune, point = place.kommune, point or (place.lat, place.lon)
     for code in filters.types:
         check_type(code, "type")
@@ -79,7 +91,7 @@ def build_query(filters: StaffFilters, gazetteer: Gazetteer, now: datetime) -> Q
     unknown = set(filters.properties) - set(PROPERTY_FILTERS)
     if unknown:
         raise BadFilter(sorted(unknown)[0], f"not a property one can filter by ({', '.join(PROPERTY_FILTERS)})")
-    return Query(
+    return StaffSearch(Query(
         types=frozenset(filters.types),
         kommune=kommune,
         point=point,
@@ -90,7 +102,7 @@ def build_query(filters: StaffFilters, gazetteer: Gazetteer, now: datetime) -> Q
         limit=filters.limit,
         sort=filters.sort,
         **filters.properties,
-    )
+    ), place)
 
 
 def find_place(text: str, field_name: str, gazetteer: Gazetteer) -> Place:

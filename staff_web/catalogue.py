@@ -48,6 +48,8 @@ class Lookup:
     fallback: bool
     kommune: str | None
     moment: datetime
+    # The place as the gazetteer names it, when that is not what was typed ("Kristiansnad").
+    corrected_place: str | None = None
 
 
 class Catalogue:
@@ -81,7 +83,8 @@ class Catalogue:
         return await self._run(self._import, sourced)
 
     def _search(self, filters: StaffFilters, window: tuple[int, int], moment: datetime) -> Lookup:
-        query = build_query(filters, self.gazetteer, moment)
+        search = build_query(filters, self.gazetteer, moment)
+        query = search.query
         when = query.open_at or moment
         with self._sessions() as session:
             result = find_services(session, query, self.gazetteer, now=when)
@@ -90,7 +93,8 @@ class Catalogue:
             records = {s.id: s for s in session.scalars(select(Service).where(Service.id.in_([m.service.id for m in shown])))}
             found = tuple(Found(service_to_hsds(records[m.service.id]), _match(m, when)) for m in shown)
         kommune = result.kommune.name if result.kommune else None
-        return Lookup(found, len(result.matches), result.fallback, kommune, when)
+        corrected = search.place.name if search.corrected(filters.place) else None
+        return Lookup(found, len(result.matches), result.fallback, kommune, when, corrected)
 
     def _service(self, service_id: str) -> dict[str, Any] | None:
         with self._sessions() as session:

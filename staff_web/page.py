@@ -18,7 +18,7 @@ from multidict import MultiDictProxy
 
 from services_catalog.citation import site
 from services_catalog.coverage_map import LABELS_NB, svg_map
-from services_catalog.lookup import BadFilter, UnknownPlace
+from services_catalog.lookup import BadFilter, StaffFilters, UnknownPlace
 from services_catalog.models import UNDATED
 from services_catalog.opening_hours import WEEKDAYS
 from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType, column_name
@@ -51,6 +51,10 @@ async def lookup_page(request: web.Request) -> web.Response:
         try:
             filters, paging, lookup = await search(request)
             context["results"] = _results(lookup, paging, query, set(filters.types) | set(filters.properties))
+            context["results"]["asked"] = _asked(filters, lookup)
+            if lookup.corrected_place:
+                context["results"]["typed"] = context["form"]["place"]
+                context["form"]["place"] = lookup.corrected_place
         except BadFilter as error:
             status, context["error"] = 400, _error(error, query)
     html = TEMPLATES.get_template("lookup.html").render(**context)
@@ -80,6 +84,20 @@ def _results(lookup: Lookup, paging: Paging, query: MultiDictProxy[str], wanted:
         "previous": _with(query, page=paging.page - 1) if paging.page > 1 else None,
         "next": _with(query, page=paging.page + 1) if paging.page < pages else None,
     }
+
+
+def _asked(filters: StaffFilters, lookup: Lookup) -> list[str]:
+    """The search in words, for the printout: whoever reads the list later sees what it answers."""
+    asked = [lookup.corrected_place or filters.place or "hele landet"]
+    asked += [ServiceType(code).label_nb for code in filters.types]
+    if filters.open_now or filters.open_at:
+        asked.append(f"åpent {lookup.moment:%d.%m.%Y %H:%M}")
+    by_column = {column_name(p): p for p in Property}
+    asked += [by_column[name].label_nb if wanted else f"ikke {by_column[name].label_nb}"
+              for name, wanted in filters.properties.items()]
+    if filters.age is not None:
+        asked.append(f"alder {filters.age}")
+    return asked
 
 
 def _card(found: Found, wanted: set[str], moment: datetime) -> dict[str, Any]:

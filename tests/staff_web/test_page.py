@@ -67,6 +67,30 @@ async def test_an_unknown_place_says_so_in_norwegian_with_a_suggestion(reader):
     assert (await reader.get("/" + html.unescape(link[1]))).status == 200
 
 
+async def test_a_misspelt_place_says_which_place_it_searched(reader):
+    status, text = await page(reader, place="Kristiansnad")
+    assert status == 200
+    assert "Viser treff for Kristiansand. Du skrev «Kristiansnad»." in text
+    assert 'value="Kristiansand"' in text, "the field holds the place searched, not the typo"
+    status, text = await page(reader, place="Grünerløkka")
+    assert status == 200 and "Du skrev" not in text, "a neighbourhood is a place of its own, not a typo"
+
+
+async def test_the_list_says_what_it_answers_and_comes_before_the_form(reader):
+    status, text = await page(reader, place="Bergen", type="lar", drop_in="true", age="17")
+    assert status == 200
+    assert "Søkt etter: Bergen · LAR (legemiddelassistert rehabilitering) · uten timeavtale · alder 17." in html.unescape(text)
+    assert text.index('class="results"') < text.index('<form'), "on a phone the answer must not sit under the form"
+    status, text = await page(reader)
+    assert 'class="results"' not in text and "<form" in text
+
+
+async def test_an_empty_answer_does_not_promise_the_nearest(reader):
+    status, text = await page(reader, place="Kautokeino", type="lar", anonymous="true", drop_in="true")
+    assert status == 200 and "Ingen tilbud passer" in text
+    assert "Her er de nærmeste" not in text
+
+
 async def test_many_results_are_paged_with_links(reader):
     status, text = await page(reader, place="Bergen", per_page="3")
     assert status == 200 and 'rel="next"' in text and "Side 1 av" in text

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.phrasing import phrase
 from services_catalog.citation import main_citation
+from services_catalog.listing import names_its_organisation
 from services_catalog.opening_hours import current_or_next_opening
 from services_catalog.search import Match
 from services_catalog.taxonomy import Property, ServiceType, column_name
@@ -33,7 +34,7 @@ def card_values(
     """`wanted` are the service types and Property codes the user asked for: they explain the fit."""
     service = match.service
     organisation = service.organization_name
-    name = service.name if not organisation or organisation in service.name else f"{service.name} ({organisation})"
+    name = service.name if names_its_organisation(service.name, organisation) else f"{service.name} ({organisation})"
     return {
         "name": name,
         "summary": service.description or MISSING,

@@ -9,6 +9,7 @@ whole record, such as the HSDS export, loads the ORM `Service` by id.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -17,6 +18,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
+from services_catalog.geography import fold
 from services_catalog.models import (
     Location,
     Organization,
@@ -28,6 +30,23 @@ from services_catalog.models import (
     ServiceSource,
     ServiceTypeLink,
 )
+
+
+# Words an organisation's name adds that a service's name would not repeat.
+_LEGAL_FORM = re.compile(r"\b(?:HF|RHF|i Norge)\b|^Stiftelsen\s+")
+
+
+def names_its_organisation(name: str, organisation: str | None) -> bool:
+    """The service's name already says who runs it, so a title need not add the organisation.
+
+    "ARA poliklinikk Arendal, Sørlandet sykehus" under "Sørlandet sykehus HF, Avdeling for
+    rus- og avhengighetsbehandling (ARA)" would otherwise read as the same name twice.
+    """
+    if not organisation:
+        return True
+    head = _LEGAL_FORM.sub("", organisation.split(",")[0].split(" (")[0]).strip()
+    acronyms = re.findall(r"\(([A-ZÆØÅ]{2,})\)", organisation)
+    return fold(head) in fold(name) or any(re.search(rf"\b{acronym}\b", name) for acronym in acronyms)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from multidict import MultiDictProxy
 
 from services_catalog.citation import site
 from services_catalog.coverage_map import LABELS_NB, svg_map
+from services_catalog.listing import names_its_organisation
 from services_catalog.lookup import BadFilter, StaffFilters, UnknownPlace
 from services_catalog.models import UNDATED
 from services_catalog.opening_hours import WEEKDAYS
@@ -110,7 +111,7 @@ def _card(found: Found, wanted: set[str], moment: datetime) -> dict[str, Any]:
     return {
         "id": service["id"],
         "name": service["name"],
-        "organisation": organisation if organisation and organisation not in service["name"] else None,
+        "organisation": None if names_its_organisation(service["name"], organisation) else organisation,
         "description": service.get("description"),
         "types": [(term["name"], term["code"] in wanted) for term in types],
         "properties": [(p.label_nb, column_name(p) in wanted)

@@ -1,10 +1,11 @@
 """Listings (what results show) say what the full records say, for every service shipped."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from services_catalog.db import session_factory
-from services_catalog.listing import read_listings
+from services_catalog.listing import names_its_organisation, read_listings
 from services_catalog.models import Service
 
 
@@ -31,3 +32,16 @@ def test_unknown_and_no_ids_list_nothing(catalogue_url: str) -> None:
     with session_factory(catalogue_url)() as session:
         assert read_listings(session, []) == {}
         assert read_listings(session, ["no-such-service"]) == {}
+
+
+@pytest.mark.parametrize(("name", "organisation", "named"), [
+    ("Ruspoliklinikken (UNN)", "Universitetssykehuset Nord-Norge HF (UNN)", True),  # issue 18 item 7
+    ("ARA poliklinikk Arendal, Sørlandet sykehus",
+     "Sørlandet sykehus HF, Avdeling for rus- og avhengighetsbehandling (ARA)", True),
+    ("Kirkens SOS", "Kirkens SOS i Norge", True),
+    ("CRUX Kalfaret behandlingssenter", "Stiftelsen CRUX", True),
+    ("Uteseksjonen", "Oslo kommune", False),
+    ("Ruspoliklinikken, UNN Tromsø", "Universitetssykehuset Nord-Norge HF", False),
+])
+def test_a_title_adds_the_organisation_only_when_the_name_does_not_say_it(name, organisation, named):
+    assert names_its_organisation(name, organisation) is named

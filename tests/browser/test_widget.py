@@ -166,7 +166,7 @@ def test_a_conversation_by_clicking_and_typing_ends_in_service_cards(stack, page
     # The card's text version was replaced by the drawn card, not shown twice.
     expect(chat.log.locator(".vv-bot", has_text="Sist kontrollert")).to_have_count(0)
 
-    chat.click("Uten timeavtale")
+    chat.click("Under 18")  # a narrowing button that finds something in Bergen (others are not offered)
     expect(chat.log).to_contain_text("rusinfo.no")
 
 
@@ -311,7 +311,9 @@ def test_keyboard_alone_reaches_everything_in_order(stack, page: Page):
     page.keyboard.press("Enter")
     chat.wait_for_reply()
     expect(chat.log).to_contain_text("Hvor bor du")
-    assert page.evaluate(FOCUSED) == "TEXTAREA"  # focus is not lost when the pressed button goes away
+    # Focus is not lost when the pressed button goes away: it moves to the answer, and not to the
+    # message box, which on a phone would raise the keyboard over the results.
+    assert page.evaluate(FOCUSED).startswith("Veiviser: Hvor bor du")
 
 
 def test_bot_messages_are_announced_in_a_live_region(stack, page: Page):
@@ -418,5 +420,85 @@ def test_layout_fits_and_passes_wcag_21_aa(stack, browser, name, viewport, tmp_p
         page.screenshot(path=str(shot))
         if UPDATE_SCREENSHOTS:
             shutil.copy(shot, ROOT / "docs" / shot.name)
+    finally:
+        context.close()
+
+
+def visible_share(page: Page, selector: str) -> float:
+    """How much of the first element matching `selector` in the chat is inside the message area (0 to 1)."""
+    return page.evaluate("""selector => {
+        const root = document.getElementById('veiviser-widget').shadowRoot;
+        const log = root.querySelector('.vv-log').getBoundingClientRect();
+        const box = root.querySelector(selector).getBoundingClientRect();
+        const seen = Math.min(box.bottom, log.bottom) - Math.max(box.top, log.top);
+        return Math.max(0, seen) / Math.min(box.height, log.height);
+    }""", selector)
+
+
+def test_a_results_turn_is_shown_from_its_first_message_on_a_phone(stack, browser):
+    context = browser.new_context(viewport=PHONE, locale="nb-NO")
+    page = context.new_page()
+    try:
+        page.goto(stack.web_url)
+        chat = Chat(page).open()
+        chat.say("jeg trenger hjelp med rusen min, bor i Bergen")
+        expect(chat.cards().first).to_be_visible()
+        intro = chat.log.locator(".vv-bot", has_text="Dette fant jeg nær Bergen")
+        intro.evaluate("node => node.classList.add('vv-probe')")
+        assert visible_share(page, ".vv-probe") == 1.0, "the answer's first message is in view"
+        assert page.evaluate(FOCUSED) == "TEXTAREA"  # typed: the cursor stays for the next message
+    finally:
+        context.close()
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two CSS rgb() colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("label", ["Forlat siden raskt. Du kan også trykke Esc to ganger.", "Lukk chatten"])
+def test_the_focus_ring_in_the_header_has_3_to_1_contrast(stack, page: Page, label):
+    page.goto(stack.web_url)
+    Chat(page).open()
+    while page.evaluate(FOCUSED) != label:
+        page.keyboard.press("Shift+Tab")
+    ring, around = page.evaluate("""() => {
+        const button = document.getElementById('veiviser-widget').shadowRoot.activeElement;
+        const head = button.closest('.vv-head');
+        return [getComputedStyle(button).outlineColor, getComputedStyle(head).backgroundColor];
+    }""")
+    assert contrast(ring, around) >= 3, (ring, around)
+
+
+def test_focus_stays_inside_the_full_screen_chat_on_a_phone(stack, browser):
+    context = browser.new_context(viewport=PHONE, locale="nb-NO")
+    page = context.new_page()
+    try:
+        page.goto(stack.web_url)
+        Chat(page).open()
+        for key in ["Tab"] * 25 + ["Shift+Tab"] * 25:
+            page.keyboard.press(key)
+            inside = page.evaluate("() => !!document.getElementById('veiviser-widget').shadowRoot.activeElement")
+            assert inside, f"focus left the chat after {key}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 640, "height": 400}, {"width": 320, "height": 568}],
+                         ids=["desktop-at-200-percent-zoom", "small-phone"])
+def test_messages_get_at_least_half_the_screen(stack, browser, viewport):
+    context = browser.new_context(viewport=viewport, locale="nb-NO")
+    page = context.new_page()
+    try:
+        page.goto(stack.web_url)
+        Chat(page).open()
+        height = page.evaluate("""() => document.getElementById('veiviser-widget').shadowRoot
+            .querySelector('.vv-log').getBoundingClientRect().height""")
+        assert height >= viewport["height"] / 2, f"message area {height:.0f} px of {viewport['height']}"
     finally:
         context.close()

@@ -211,6 +211,17 @@ def test_a_body_of_any_size_gets_a_reply_or_413(chat, tally, size):
     assert status in (400, 413) if size > 4000 else status == 200, (size, status, raw[:200])
 
 
+@CHAT_REFUSALS
+@given(marker=st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=16, max_size=16), junk=json_values())
+def test_the_action_server_never_answers_with_what_it_was_sent(stack, tally, marker, junk):
+    """Issue 17: rasa_sdk's own error answer held the whole request, the tracker, so what a person wrote."""
+    tracker = {"sender_id": marker, "latest_message": {"text": marker}, "slots": junk, "events": junk}
+    body = {"next_action": "action_find_services", "sender_id": marker, "tracker": tracker, "domain": junk}
+    status, raw = http(f"{stack.actions_url}/webhook", json.dumps(body).encode(), {"Content-Type": "application/json"})
+    tally("action server: crafted tracker", status)
+    assert marker not in raw.decode("utf-8", "replace"), (status, raw[:300])
+
+
 def test_after_the_fuzzing_the_chat_goes_on_where_it_was(chat, stack):
     assert all(process.poll() is None for process in stack.processes.values()), "a process of the stack died"
     status, messages = chat.say(chat.waiting_sender, "Trondheim")

@@ -147,6 +147,7 @@
     ".vv-panel[hidden] { display: none; }",
     "@media (min-width: 40rem) { .vv-panel { inset: auto 1rem 1rem auto; width: 25rem; height: min(44rem, calc(100vh - 2rem));",
     "  border: 1px solid #b8b8b0; border-radius: 0.8rem; box-shadow: 0 4px 24px rgba(0,0,0,.25); overflow: hidden; } }",
+    ".vv-head :focus-visible { outline-color: #fff; }",
     ".vv-head { display: flex; align-items: flex-start; gap: 0.5rem; padding: 0.6rem 0.8rem; background: #1f4e79; color: #fff; }",
     ".vv-head h2 { margin: 0; font-size: 1.15rem; }",
     ".vv-head p { margin: 0; font-size: 0.8rem; }",
@@ -169,6 +170,8 @@
     ".vv-card dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 0.6rem; font-size: 0.92rem; }",
     ".vv-card dt { font-weight: 600; }",
     ".vv-card dd { margin: 0; }",
+    "@media (max-width: 30rem) { .vv-card dl { display: block; } .vv-card dt { display: inline; } .vv-card dt::after { content: ': '; }",
+    "  .vv-card dd { display: inline; } .vv-card dd::after { content: '\\A'; white-space: pre; } .vv-card .vv-actions { margin: 0.2rem 0 0.4rem; } }",
     ".vv-actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.6rem; }",
     ".vv-actions a { display: inline-block; padding: 0.45rem 0.8rem; border-radius: 0.4rem; border: 2px solid #1f4e79; color: #1f4e79; background: #fff; font-weight: 600; text-decoration: none; }",
     ".vv-actions a.vv-call { background: #1f4e79; color: #fff; }",
@@ -189,7 +192,10 @@
     ".vv-error { margin: 0.3rem 0 0; color: #8a1116; font-weight: 600; font-size: 0.9rem; }",
     ".vv-error:empty { display: none; }",
     ".vv-status { margin: 0.3rem 0 0; font-size: 0.85rem; color: #2f2f2b; }",
-    ".vv-status:empty { display: none; }"
+    ".vv-status:empty { display: none; }",
+    "@media (max-height: 40rem) { .vv-panel { inset: 0; width: auto; height: auto; border-radius: 0; } .vv-head p, .vv-exit small { display: none; } .vv-head { padding: 0.3rem 0.6rem; }",
+    "  .vv-crisis { padding: 0.2rem 0.6rem; font-size: 0.85rem; } .vv-foot { padding: 0.3rem 0.6rem; }",
+    "  .vv-tools { margin-bottom: 0.2rem; } .vv-form textarea { min-height: 2.4rem; } }"
   ].join("\n");
 
   /* ---------- settings from the script tag ---------- */
@@ -393,6 +399,7 @@
       }
     });
     this.input.addEventListener("input", function () { self.clearError(); });
+    this.panel.addEventListener("keydown", function (event) { self.keepFocusInside(event); });
     // Escape twice, anywhere on the page, leaves at once (as on domestic-violence sites).
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") { return; }
@@ -400,6 +407,29 @@
       if (now - self.lastEscape < DOUBLE_ESCAPE_MS) { self.quickExit(); }
       self.lastEscape = now;
     }, true);
+  };
+
+  /** While the chat fills the screen, Tab cycles inside it: the page behind cannot be seen. */
+  Widget.prototype.keepFocusInside = function (event) {
+    if (event.key !== "Tab" || !this.fillsScreen()) { return; }
+    var focusable = Array.prototype.filter.call(
+      this.panel.querySelectorAll("button, a[href], textarea, [tabindex='0']"),
+      function (node) { return !node.disabled && node.getClientRects().length > 0; });
+    if (!focusable.length) { return; }
+    var first = focusable[0], last = focusable[focusable.length - 1];
+    var active = this.host.shadowRoot.activeElement;
+    if (event.shiftKey && (active === first || !this.panel.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && active === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+
+  Widget.prototype.fillsScreen = function () {
+    var box = this.panel.getBoundingClientRect();
+    return box.width >= window.innerWidth - 1 && box.height >= window.innerHeight - 1;
   };
 
   Widget.prototype.open = function () {
@@ -477,7 +507,11 @@
       })
       .then(function () {
         self.setBusy(false);
-        if (typed || document.activeElement === document.body) { self.input.focus(); }
+        if (typed) {
+          self.input.focus();
+        } else if (!self.host.shadowRoot.activeElement) {
+          self.focusReply();  // the pressed button went away with the old replies
+        }
       });
   };
 
@@ -509,6 +543,17 @@
     }
   };
 
+  /**
+   * After a tap the pressed button is gone: focus moves to the answer, not to the message box,
+   * which on a phone would raise the keyboard over the results.
+   */
+  Widget.prototype.focusReply = function () {
+    var first = this.firstNew && this.firstNew.isConnected ? this.firstNew : null;
+    if (!first) { this.input.focus(); return; }
+    first.setAttribute("tabindex", "-1");
+    first.focus({ preventScroll: true });
+  };
+
   Widget.prototype.scrollToEnd = function () {
     this.log.scrollTop = this.log.scrollHeight;
   };
@@ -529,6 +574,7 @@
    */
   Widget.prototype.renderReplies = function (replies) {
     var previous = null;
+    var before = this.log.lastElementChild;
     for (var i = 0; i < replies.length; i += 1) {
       var reply = replies[i] || {};
       if (reply.custom && reply.custom.type === "call") {
@@ -550,7 +596,14 @@
         this.renderButtons(reply.buttons);
       }
     }
-    this.scrollToEnd();
+    this.firstNew = before ? before.nextElementSibling : this.log.firstElementChild;
+    this.showFromStart(this.firstNew);
+  };
+
+  /** A reply is read from its start: on a phone the last card's tail says nothing. */
+  Widget.prototype.showFromStart = function (first) {
+    if (!first) { this.scrollToEnd(); return; }
+    this.log.scrollTop = first.offsetTop - this.log.offsetTop - 8;
   };
 
   /** A crisis answer's number as one large call button (custom.type "call"); only short emergency numbers. */

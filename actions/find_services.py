@@ -20,7 +20,7 @@ from actions.phrasing import language_of, phrase
 from actions.refine import refinements, titles_of, worth_offering
 from services_catalog.geography import Place
 from services_catalog.opening_hours import Asked, now
-from services_catalog.search import Query, Result
+from services_catalog.search import Match, Query, Result
 from services_catalog.taxonomy import ServiceType
 
 RESULTS_SHOWN = 3
@@ -41,6 +41,8 @@ class ActionFindServices(Action):
         if said and said != UNSAID and place is None:
             dispatcher.utter_message(response="utter_place_unknown", location=said)
             return []
+        if tracker.get_slot("for_whom") == "staff":
+            dispatcher.utter_message(response="utter_staff_route")  # staff need the route before the places
         if place is None:
             dispatcher.utter_message(response="utter_location_declined")
         query = _placed(wishes.query(when, RESULTS_SHOWN), place)
@@ -50,14 +52,17 @@ class ActionFindServices(Action):
         result, unfiltered, *tried = await search_all(
             [query, _placed(replace(wishes, priorities=()).query(when, 1), place)]
             + [_placed(after.query(when, 1), place) for _, after in offered])
-        if place is not None and await _lacks_kommune_door(query):
+        searched = result
+        doors = await _kommune_doors(query) if place is not None else None
+        if doors is not None and not doors:
             dispatcher.utter_message(response="utter_no_kommune_door", place=place.name)
-            result = await _with_national_door(result)
+        if doors is not None and not any(door.service.phones for door in doors):
+            result = await _with_national_door(result)  # no number for the kommune's own door: NAV's line
         asked = asked_time(wishes.priorities)
         named = titles_of(wishes.priorities, options)
         if place is not None and asked is not None and not any(match.local for match in result.matches):
             await _nothing_open_locally(dispatcher, query, result, place.name, _asked_words(domain, asked, language))
-        elif not result.matches and unfiltered.matches and named:
+        elif not searched.matches and unfiltered.matches and named:
             dispatcher.utter_message(response="utter_wish_found_nothing", wishes=" + ".join(named))
         elif place is not None:
             _introduce(dispatcher, result, place.name)
@@ -98,26 +103,28 @@ def _introduce(dispatcher: CollectingDispatcher, result: Result, place: str) -> 
         dispatcher.utter_message(response="utter_services_intro", place=place)
 
 
-async def _lacks_kommune_door(query: Query) -> bool:
-    """The kommune's own service was asked for, and the catalogue has none there at any hour.
+async def _kommune_doors(query: Query) -> tuple[Match, ...] | None:
+    """The kommune's own services, when they were asked for (None when not), at any hour.
 
     Asked apart from the person's other wishes: a door that is closed tonight or not drop-in
     is still the kommune's door.
     """
     door = ServiceType.KOMMUNAL_RUSTJENESTE
     if door not in query.types:
-        return False
+        return None
     local = await search(Query(types=frozenset({door}), kommune=query.kommune, point=query.point,
-                               include_national=False, limit=1))
-    return not any(match.local for match in local.matches)
+                               include_national=False, limit=3))
+    return tuple(match for match in local.matches if match.local)
 
 
 async def _with_national_door(result: Result) -> Result:
-    """Add the national way into the kommune's services (NAV's contact centre) when it is not shown yet."""
+    """Add the national way into the kommune's services (NAV's contact centre) when it is not shown yet,
+    before anything that needs a referral: it needs none."""
     national = await search(Query(types=frozenset({ServiceType.KOMMUNAL_RUSTJENESTE}), limit=1))
     shown = {match.service.id for match in result.matches}
     extra = tuple(match for match in national.matches if match.national and match.service.id not in shown)
-    return replace(result, matches=result.matches + extra)
+    at = next((i for i, match in enumerate(result.matches) if match.service.referral_required), len(result.matches))
+    return replace(result, matches=result.matches[:at] + extra + result.matches[at:])
 
 
 async def _nothing_open_locally(

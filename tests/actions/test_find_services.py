@@ -261,3 +261,23 @@ async def test_someone_seeking_help_gets_what_needs_no_referral_first(catalogue,
     access = [card["access"] for card in cards(dispatcher)]
     needs_referral = ["henvisning" in a.lower() and "uten" not in a.lower() for a in access]
     assert needs_referral == sorted(needs_referral), access  # no referral-free one after one that needs it
+
+
+@pytest.mark.parametrize(("for_whom", "leads_with_route"), [("staff", True), ("self", False), ("relative", False)])
+async def test_staff_get_the_referral_route_before_the_places(
+    catalogue, dispatcher, tracker_for, domain, for_whom, leads_with_route
+):
+    tracker = tracker_for("ask_detox", "jeg jobber i NAV og har en bruker i Bodø som trenger avrusning",
+                          location="Bodø", need="ask_detox", for_whom=for_whom)
+    await ACTION.run(dispatcher, tracker, domain)
+    assert (responses(dispatcher)[0] == "utter_staff_route") is leads_with_route
+    assert cards(dispatcher), "the places follow the route"
+
+
+async def test_a_kommune_door_without_a_number_comes_with_navs_line(catalogue, dispatcher, tracker_for, domain):
+    """Austevoll's door is known by name only: no "no door" message, but a number to call next to it."""
+    await ACTION.run(dispatcher, tracker_for("seek_help_self", location="Austevoll", need="seek_help_self"), domain)
+    assert "utter_no_kommune_door" not in responses(dispatcher)
+    found = cards(dispatcher)
+    assert any(card["where"].startswith("Austevoll") and card["contact"] == "–" for card in found), found
+    assert any("NAV" in card["name"] and card["contact"] != "–" for card in found), found

@@ -15,7 +15,7 @@ from services_catalog.geocoding import resolve_place
 from services_catalog import search_index
 from services_catalog.geography import Gazetteer, Kommune, Place
 from services_catalog.opening_hours import Opening
-from services_catalog.search import Match, Query, Result, find_services, next_local_opening
+from services_catalog.search import Match, Query, Result, find_services, finds_any, next_local_opening
 
 log = logging.getLogger(__name__)
 # The slot that holds a position the user shared ("use my location" in the web chat):
@@ -27,9 +27,9 @@ async def search(query: Query) -> Result:
     return await asyncio.to_thread(_search, query)
 
 
-async def search_all(queries: list[Query]) -> list[Result]:
-    """Several searches in one thread and one session: the refinement buttons try theirs together."""
-    return await asyncio.to_thread(_search_all, queries)
+async def search_all(queries: list[Query], probes: list[Query]) -> tuple[list[Result], list[bool]]:
+    """Several searches, and whether each probe finds anything, in one thread and one session."""
+    return await asyncio.to_thread(_search_all, queries, probes)
 
 
 async def next_opening(query: Query) -> tuple[Match, Opening] | None:
@@ -83,10 +83,11 @@ def _search(query: Query) -> Result:
         return find_services(session, query, Gazetteer.load())
 
 
-def _search_all(queries: list[Query]) -> list[Result]:
+def _search_all(queries: list[Query], probes: list[Query]) -> tuple[list[Result], list[bool]]:
     gazetteer = Gazetteer.load()
     with open_session() as session:
-        return [find_services(session, query, gazetteer) for query in queries]
+        return ([find_services(session, query, gazetteer) for query in queries],
+                [finds_any(session, probe, gazetteer) for probe in probes])
 
 
 def _next_opening(query: Query) -> tuple[Match, Opening] | None:

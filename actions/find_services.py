@@ -14,13 +14,13 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values, utter_card
-from actions.catalogue import next_opening, place_of, search, search_all
+from actions.catalogue import next_opening, place_of, search_all
 from actions.needs import GENERAL_NEED, UNSAID, Wishes, asked_time, wanted_properties
 from actions.phrasing import language_of, phrase
 from actions.refine import refinements, titles_of, worth_offering
 from services_catalog.geography import Place
 from services_catalog.opening_hours import Asked, now
-from services_catalog.search import Match, Query, Result
+from services_catalog.search import Query, Result
 from services_catalog.taxonomy import ServiceType
 
 RESULTS_SHOWN = 3
@@ -49,20 +49,26 @@ class ActionFindServices(Action):
         language = language_of(tracker)
         question, options = refinements(domain, language)
         offered = worth_offering(wishes, options)
-        result, unfiltered, *tried = await search_all(
-            [query, _placed(replace(wishes, priorities=()).query(when, 1), place)]
+        door_asked = place is not None and ServiceType.KOMMUNAL_RUSTJENESTE in query.types
+        # One trip to the catalogue: the search and the doors; whether the search without wishes,
+        # and each button's, would find anything.
+        (result, *door_results), (unfiltered, *tried) = await search_all(
+            [query] + ([_local_doors(query), NATIONAL_DOOR] if door_asked else []),
+            [_placed(replace(wishes, priorities=()).query(when, 1), place)]
             + [_placed(after.query(when, 1), place) for _, after in offered])
         searched = result
-        doors = await _kommune_doors(query) if place is not None else None
-        if doors is not None and not doors:
-            dispatcher.utter_message(response="utter_no_kommune_door", place=place.name)
-        if doors is not None and not any(door.service.phones for door in doors):
-            result = await _with_national_door(result)  # no number for the kommune's own door: NAV's line
+        if door_asked:
+            local, national = door_results
+            doors = [match for match in local.matches if match.local]
+            if not doors:
+                dispatcher.utter_message(response="utter_no_kommune_door", place=place.name)
+            if not any(door.service.phones for door in doors):
+                result = _with_national_door(result, national)  # no number for the kommune's own door: NAV's line
         asked = asked_time(wishes.priorities)
         named = titles_of(wishes.priorities, options)
         if place is not None and asked is not None and not any(match.local for match in result.matches):
             await _nothing_open_locally(dispatcher, query, result, place.name, _asked_words(domain, asked, language))
-        elif not searched.matches and unfiltered.matches and named:
+        elif not searched.matches and unfiltered and named:
             dispatcher.utter_message(response="utter_wish_found_nothing", wishes=" + ".join(named))
         elif place is not None:
             _introduce(dispatcher, result, place.name)
@@ -74,7 +80,7 @@ class ActionFindServices(Action):
         for match in result.matches:
             utter_card(dispatcher, tracker, match, card_values(match, domain, language, wanted, when), language)
         dispatcher.utter_message(response="utter_national_helpline")
-        buttons = [option.button for (option, _), found in zip(offered, tried) if found.matches]
+        buttons = [option.button for (option, _), found in zip(offered, tried) if found]
         if buttons:
             # utter_refine's own words and buttons, less those that would find nothing.
             dispatcher.utter_message(text=question, buttons=buttons)
@@ -103,24 +109,19 @@ def _introduce(dispatcher: CollectingDispatcher, result: Result, place: str) -> 
         dispatcher.utter_message(response="utter_services_intro", place=place)
 
 
-async def _kommune_doors(query: Query) -> tuple[Match, ...] | None:
-    """The kommune's own services, when they were asked for (None when not), at any hour.
-
-    Asked apart from the person's other wishes: a door that is closed tonight or not drop-in
-    is still the kommune's door.
-    """
-    door = ServiceType.KOMMUNAL_RUSTJENESTE
-    if door not in query.types:
-        return None
-    local = await search(Query(types=frozenset({door}), kommune=query.kommune, point=query.point,
-                               include_national=False, limit=3))
-    return tuple(match for match in local.matches if match.local)
+def _local_doors(query: Query) -> Query:
+    """The kommune's own services at any hour, apart from the person's other wishes: a door that is
+    closed tonight or not drop-in is still the kommune's door."""
+    return Query(types=frozenset({ServiceType.KOMMUNAL_RUSTJENESTE}), kommune=query.kommune, point=query.point,
+                 include_national=False, limit=3)
 
 
-async def _with_national_door(result: Result) -> Result:
-    """Add the national way into the kommune's services (NAV's contact centre) when it is not shown yet,
-    before anything that needs a referral: it needs none."""
-    national = await search(Query(types=frozenset({ServiceType.KOMMUNAL_RUSTJENESTE}), limit=1))
+# The national way into the kommune's services (NAV's contact centre).
+NATIONAL_DOOR = Query(types=frozenset({ServiceType.KOMMUNAL_RUSTJENESTE}), limit=1)
+
+
+def _with_national_door(result: Result, national: Result) -> Result:
+    """The national door added when not shown yet, before anything that needs a referral: it needs none."""
     shown = {match.service.id for match in result.matches}
     extra = tuple(match for match in national.matches if match.national and match.service.id not in shown)
     at = next((i for i, match in enumerate(result.matches) if match.service.referral_required), len(result.matches))

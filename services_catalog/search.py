@@ -164,8 +164,7 @@ class Result:
 
 def find_services(session: Session, query: Query, gazetteer: Gazetteer, now: datetime | None = None) -> Result:
     """Search; `now` is the moment `Match.open_now` refers to when the query has no `open_at`."""
-    kommune = query.kommune or (gazetteer.kommune_at(*query.point) if query.point else None)
-    origin = query.point or ((kommune.lat, kommune.lon) if kommune else None)
+    kommune, origin = _where(query, gazetteer)
     index = search_index.current(session)
     ranking = _Ranking(index, query, origin, kommune)
     if query.sort is Sort.WAIT:
@@ -174,6 +173,21 @@ def find_services(session: Session, query: Query, gazetteer: Gazetteer, now: dat
         chosen, fallback = ranking.by_distance()
     moment = query.open_at or now or current_time()
     return Result(tuple(_matches(session, index, chosen, origin, kommune, gazetteer, moment)), fallback, kommune)
+
+
+def finds_any(session: Session, query: Query, gazetteer: Gazetteer) -> bool:
+    """Whether the search finds anything, without reading what: the chat tries each narrowing
+    button this way before offering it, and reading the records is most of a search's cost."""
+    kommune, origin = _where(query, gazetteer)
+    index = search_index.current(session)
+    ranking = _Ranking(index, query, origin, kommune)
+    return bool(ranking.by_wait() if query.sort is Sort.WAIT else ranking.by_distance()[0])
+
+
+def _where(query: Query, gazetteer: Gazetteer) -> tuple[Kommune | None, tuple[float, float] | None]:
+    """The kommune searched in and the point distances are measured from."""
+    kommune = query.kommune or (gazetteer.kommune_at(*query.point) if query.point else None)
+    return kommune, query.point or ((kommune.lat, kommune.lon) if kommune else None)
 
 
 def next_local_opening(session: Session, query: Query, gazetteer: Gazetteer) -> tuple[Match, Opening] | None:

@@ -166,13 +166,13 @@
     ".vv-notice p { margin: 0.2rem 0; }",
     ".vv-card { margin: 0.5rem 0; padding: 0.7rem 0.8rem; background: #fff; border: 1px solid #b8b8b0; border-left: 4px solid #1f4e79; border-radius: 0.5rem; overflow-wrap: anywhere; }",
     ".vv-card h3 { margin: 0 0 0.3rem; font-size: 1.05rem; }",
-    ".vv-card p { margin: 0 0 0.4rem; }",
+    ".vv-card p { margin: 0.4rem 0; }",
     ".vv-card dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 0.6rem; font-size: 0.92rem; }",
     ".vv-card dt { font-weight: 600; }",
     ".vv-card dd { margin: 0; }",
     "@media (max-width: 30rem) { .vv-card dl { display: block; } .vv-card dt { display: inline; } .vv-card dt::after { content: ': '; }",
     "  .vv-card dd { display: inline; } .vv-card dd::after { content: '\\A'; white-space: pre; } .vv-card .vv-actions { margin: 0.2rem 0 0.4rem; } }",
-    ".vv-actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.6rem; }",
+    ".vv-actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.5rem 0; }",
     ".vv-actions a { display: inline-block; padding: 0.45rem 0.8rem; border-radius: 0.4rem; border: 2px solid #1f4e79; color: #1f4e79; background: #fff; font-weight: 600; text-decoration: none; }",
     ".vv-actions a.vv-call { background: #1f4e79; color: #fff; }",
     ".vv-note { font-size: 0.85rem; color: #4a4a45; }",
@@ -630,27 +630,12 @@
     Array.prototype.forEach.call(this.log.querySelectorAll(".vv-replies"), function (group) { group.remove(); });
   };
 
+  /** A service card: the ways to reach it first (hours, address, call, map), then what it is and why it fits. */
   Widget.prototype.renderCard = function (data) {
     var labels = LABELS[data.language] || this.labels;
     var card = element("article", { className: "vv-card" });
     card.appendChild(element("h3", {}, data.name || ""));
-    if (data.summary) { card.appendChild(element("p", {}, data.summary)); }
-    var facts = element("dl");
-    [["fits", data.why], ["access", data.access], ["hours", data.hours], ["address", data.address],
-      ["where", data.where], ["verified", formatDate(data.verified)]].forEach(function (fact) {
-      if (!fact[1]) { return; }
-      facts.appendChild(element("dt", {}, labels[fact[0]]));
-      facts.appendChild(element("dd", {}, fact[1]));
-    });
-    if (data.source) {
-      // The page the facts come from, so anyone can check them.
-      facts.appendChild(element("dt", {}, labels.source));
-      var sourceUrl = data.source_url && safeWebUrl(data.source_url);
-      var cited = element("dd");
-      cited.appendChild(sourceUrl ? externalLink(sourceUrl, data.source, labels, "vv-source") : document.createTextNode(data.source));
-      facts.appendChild(cited);
-    }
-    card.appendChild(facts);
+    card.appendChild(facts(labels, [["hours", data.hours], ["address", data.address], ["where", data.where]]));
 
     var actions = element("div", { className: "vv-actions" });
     (Array.isArray(data.phones) ? data.phones : []).forEach(function (number) {
@@ -665,6 +650,18 @@
     if (website) { actions.appendChild(externalLink(website, labels.website, labels, "vv-web")); }
     if (actions.childNodes.length) { card.appendChild(actions); }
     if (point && !point.exact) { card.appendChild(element("p", { className: "vv-note" }, labels.mapAreaNote)); }
+
+    if (data.summary) { card.appendChild(element("p", {}, data.summary)); }
+    var about = facts(labels, [["fits", data.why], ["access", data.access], ["verified", formatDate(data.verified)]]);
+    if (data.source) {
+      // The page the facts come from, so anyone can check them.
+      about.appendChild(element("dt", {}, labels.source));
+      var sourceUrl = data.source_url && safeWebUrl(data.source_url);
+      var cited = element("dd");
+      cited.appendChild(sourceUrl ? externalLink(sourceUrl, data.source, labels, "vv-source") : document.createTextNode(data.source));
+      about.appendChild(cited);
+    }
+    card.appendChild(about);
     return card;
   };
 
@@ -713,6 +710,17 @@
   };
 
   /* ---------- rendering helpers ---------- */
+
+  /** A list of label and value pairs, leaving out those without a value. */
+  function facts(labels, pairs) {
+    var list = element("dl");
+    pairs.forEach(function (pair) {
+      if (!pair[1]) { return; }
+      list.appendChild(element("dt", {}, labels[pair[0]]));
+      list.appendChild(element("dd", {}, pair[1]));
+    });
+    return list;
+  }
 
   function externalLink(href, text, labels, className) {
     var link = element("a", { href: href, target: "_blank", rel: "noopener noreferrer", className: className }, text);

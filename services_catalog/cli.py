@@ -9,6 +9,7 @@ import argparse
 import json
 import re
 import sys
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -27,6 +28,8 @@ from services_catalog.hsds_export import all_services, export_json, service_to_h
 from services_catalog.models import UNDATED, Service, ServiceSource
 from services_catalog.lookup import PROPERTY_FILTERS, BadFilter, StaffFilters, build_query, parse_point, parse_when
 from services_catalog.opening_hours import now
+from services_catalog import reports as reports_module
+from services_catalog.reports import Outcome, open_reports_session, reports_url
 from services_catalog.search import Match, Sort, find_services
 from services_catalog.sources import shipped_services
 from services_catalog.taxonomy import BOOLEAN_PROPERTIES, ServiceType, column_name
@@ -159,6 +162,49 @@ def stale_command(args: argparse.Namespace) -> int:
             for s in services
         ]
     _print(rows, args.json, _stale_table)
+    return 0
+
+
+def reports_command(args: argparse.Namespace) -> int:
+    """Reports that a record is wrong, newest first, then how many each record has."""
+    with open_reports_session(args.reports_url) as reports:
+        found = reports_module.newest(reports, include_resolved=args.all)
+    with open_session(args.url) as session:
+        names = dict(session.execute(select(Service.id, Service.name)
+                                     .where(Service.id.in_({r.service_id for r in found}))).all())
+    rows = [{"id": r.id, "created": r.created.isoformat(timespec="minutes"), "service": r.service_id,
+             "name": names.get(r.service_id, "(not in this catalogue)"), "reason": r.reason, "channel": r.channel,
+             "text": r.text, "resolved": r.outcome} for r in found]
+    per_record = Counter(r.service_id for r in found).most_common()
+    _print({"reports": rows, "per_record": dict(per_record)}, args.json, _reports_table)
+    return 0
+
+
+def _reports_table(value: dict[str, Any]) -> str:
+    if not value["reports"]:
+        return "No open reports."
+    counts = [{"service": service, "reports": count} for service, count in value["per_record"].items()]
+    return (tabulate(value["reports"], headers="keys", maxcolwidths=[None, None, 24, 30, None, None, 40, None])
+            + "\n\nPer record:\n" + tabulate(counts, headers="keys"))
+
+
+def resolve_command(args: argparse.Namespace) -> int:
+    """Close a report; one re-checked against its page moves the record's checked date to today."""
+    outcome = Outcome(args.outcome)
+    with open_reports_session(args.reports_url) as reports:
+        try:
+            report = reports_module.resolve(reports, args.report, outcome, reports_module.utc_now())
+        except LookupError as error:
+            raise UsageError(str(error)) from None
+    if outcome is Outcome.RECHECKED:
+        with open_session(args.url) as session:
+            service = session.get(Service, report.service_id)
+            if service is not None:
+                service.assured_date = date.today()
+                session.commit()
+        print(f"{report.service_id}: checked date set to {date.today():%Y-%m-%d} in this database. "
+              "The shipped catalogue is built from services_catalog/data/sources: set `checked` there too.")
+    print(f"Report {report.id} resolved as {outcome.value}.")
     return 0
 
 
@@ -331,6 +377,18 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     stale_cmd.add_argument("--older-than", default="2y", help="the page's own date: e.g. 180d, 26w, 6m, 2y (default 2y)")
     stale_cmd.add_argument("--json", action="store_true")
     stale_cmd.set_defaults(handler=stale_command)
+
+    reports_cmd = commands.add_parser("reports", help="reports that a record is wrong, newest first, with counts per record")
+    reports_cmd.add_argument("--all", action="store_true", help="resolved reports too")
+    reports_cmd.add_argument("--json", action="store_true")
+    reports_cmd.add_argument("--reports-url", default=reports_url(), help="default: $VEIVISER_REPORTS_URL or var/reports.sqlite")
+    reports_cmd.set_defaults(handler=reports_command)
+
+    resolve_cmd = commands.add_parser("resolve", help="close a report: rechecked (moves the record's checked date), fixed or dismissed")
+    resolve_cmd.add_argument("report", type=int, help="the report's id, as `reports` lists it")
+    resolve_cmd.add_argument("--as", dest="outcome", required=True, choices=[o.value for o in Outcome])
+    resolve_cmd.add_argument("--reports-url", default=reports_url(), help="default: $VEIVISER_REPORTS_URL or var/reports.sqlite")
+    resolve_cmd.set_defaults(handler=resolve_command)
 
 
 def run_handler(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

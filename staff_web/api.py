@@ -14,7 +14,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.redaction import redact
 from services_catalog.hsds import ImportFailed, service_objects
+from services_catalog.reports import Channel, Reason, TooManyReports
 from services_catalog.lookup import StaffFilters
 from services_catalog.opening_hours import now
 from staff_web.catalogue import Lookup
@@ -86,6 +88,40 @@ async def put_service(request: web.Request) -> web.Response:
         raise invalid_records(failure.problems) from None
     stored = await request.app[CATALOGUE].service(service_id)
     return web.json_response(stored, status=201 if created else 200, dumps=dumps)
+
+
+async def post_report(request: web.Request) -> web.Response:
+    """Anyone may say a record is wrong (no token): `{"reason": ..., "text": ...}`; 201 with the report's id."""
+    body = await read_json(request, request.app[LIMITS].edit_bytes)
+    if not isinstance(body, dict):
+        raise ApiError(400, "the body must be an object with a reason")
+    reason = read_reason(body.get("reason"))
+    text = body.get("text")
+    if text is not None and not isinstance(text, str):
+        raise ApiError(400, "text must be a string", [{"field": "text", "message": "must be a string"}])
+    report_id = await file(request, reason, text)
+    return web.json_response({"id": report_id}, status=201, dumps=dumps)
+
+
+def read_reason(value: Any) -> Reason:
+    try:
+        return Reason(value)
+    except ValueError:
+        known = ", ".join(r.value for r in Reason)
+        raise ApiError(400, f"reason must be one of {known}", [{"field": "reason", "message": f"one of {known}"}]) from None
+
+
+async def file(request: web.Request, reason: Reason, text: str | None) -> int:
+    """The report, its free text redacted like any message; 404 for an unknown service, 429 past the allowance."""
+    service_id = request.match_info["id"]
+    try:
+        return await request.app[CATALOGUE].report(service_id, reason, redact(text) if text else None,
+                                                   Channel.STAFF)
+    except LookupError:
+        raise ApiError(404, f"no service with id {service_id!r}") from None
+    except TooManyReports:
+        raise ApiError(429, "too many reports from this channel this hour; try again later",
+                       headers={"Retry-After": "3600"}) from None
 
 
 def check_token(request: web.Request) -> None:

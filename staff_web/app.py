@@ -22,7 +22,7 @@ from staff_web import api, openapi
 from staff_web.catalogue import Catalogue
 from staff_web.config import BUCKETS, CATALOGUE, KIB, LIMITS, TOKEN, Limits
 from staff_web.errors import ApiError, Handler, dumps, json_errors
-from staff_web.page import HERE, coverage_json, coverage_page, lookup_page
+from staff_web.page import HERE, coverage_json, coverage_page, lookup_page, report_page
 from staff_web.rate_limit import RateLimit, TokenBuckets
 
 TOKEN_SETTING = "VEIVISER_STAFF_TOKEN"
@@ -42,13 +42,15 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
 SERVER_SETTINGS = {"max_line_size": 256 * KIB, "max_field_size": 16 * KIB, "access_log_class": PathOnlyAccessLogger}
 
 
-def make_app(catalogue_url: str, token: str | None = None, limits: Limits | None = None, workers: int = 4) -> web.Application:
-    """`token` None or empty turns writing off; `limits` default to Limits()."""
+def make_app(catalogue_url: str, token: str | None = None, limits: Limits | None = None, workers: int = 4,
+             reports_url: str | None = None) -> web.Application:
+    """`token` None or empty turns writing off; `limits` default to Limits(); reports go to `reports_url`
+    (default $VEIVISER_REPORTS_URL or var/reports.sqlite)."""
     limits = limits or Limits()
     app = web.Application(client_max_size=limits.edit_bytes, middlewares=[json_errors, _within_limits],
                           handler_args=SERVER_SETTINGS)
     security_headers.install(app, security_headers.content_security_policy())
-    app[CATALOGUE] = Catalogue(catalogue_url, workers)
+    app[CATALOGUE] = Catalogue(catalogue_url, workers, reports_url)
     app[LIMITS] = limits
     app[TOKEN] = token or ""
     app[BUCKETS] = TokenBuckets(limits.rate)
@@ -58,6 +60,9 @@ def make_app(catalogue_url: str, token: str | None = None, limits: Limits | None
     app.router.add_get("/services", api.list_services)
     app.router.add_get("/services/{id}", api.get_service)
     app.router.add_put("/services/{id}", api.put_service)
+    app.router.add_post("/services/{id}/reports", api.post_report)
+    app.router.add_get("/report/{id}", report_page)
+    app.router.add_post("/report/{id}", report_page)
     app.router.add_post("/import", api.import_services)
     app.router.add_get("/openapi.json", _openapi)
     app.router.add_static("/static/", HERE / "static")

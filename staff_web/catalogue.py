@@ -26,6 +26,7 @@ from services_catalog.hsds_export import service_to_hsds
 from services_catalog.lookup import StaffFilters, build_query
 from services_catalog.models import Service
 from services_catalog.opening_hours import current_or_next_opening
+from services_catalog.reports import Channel, Reason, cautioned, file_report, open_counts, open_reports_session, utc_now
 from services_catalog.search import Match, find_services
 
 T = TypeVar("T")
@@ -53,8 +54,9 @@ class Lookup:
 
 
 class Catalogue:
-    def __init__(self, url: str, workers: int = 4):
+    def __init__(self, url: str, workers: int = 4, reports_url: str | None = None):
         self._sessions = session_factory(url)
+        self._reports_url = reports_url
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="catalogue")
         self.gazetteer = Gazetteer.load()
 
@@ -67,6 +69,18 @@ class Catalogue:
     async def search(self, filters: StaffFilters, window: tuple[int, int], moment: datetime) -> Lookup:
         """Raises services_catalog.lookup.BadFilter for input that cannot be searched."""
         return await self._run(self._search, filters, window, moment)
+
+    async def report(self, service_id: str, reason: Reason, text: str | None, channel: Channel) -> int:
+        """File a report about a service; LookupError when the catalogue has no such service,
+        services_catalog.reports.TooManyReports when the channel's hourly allowance is used up."""
+        return await self._run(self._report, service_id, reason, text, channel)
+
+    def _report(self, service_id: str, reason: Reason, text: str | None, channel: Channel) -> int:
+        with self._sessions() as session:
+            if session.get(Service, service_id) is None:
+                raise LookupError(service_id)
+        with open_reports_session(self._reports_url) as store:
+            return file_report(store, service_id, reason, channel, text, utc_now()).id
 
     async def service(self, service_id: str) -> dict[str, Any] | None:
         return await self._run(self._service, service_id)
@@ -91,10 +105,19 @@ class Catalogue:
             start, end = window
             shown = result.matches[start:end]
             records = {s.id: s for s in session.scalars(select(Service).where(Service.id.in_([m.service.id for m in shown])))}
-            found = tuple(Found(service_to_hsds(records[m.service.id]), _match(m, when)) for m in shown)
+            reported = self._reported([m.service.id for m in shown], when)
+            found = tuple(Found(service_to_hsds(records[m.service.id]), {**_match(m, when), **reported[m.service.id]})
+                          for m in shown)
         kommune = result.kommune.name if result.kommune else None
         corrected = search.place.name if search.corrected(filters.place) else None
         return Lookup(found, len(result.matches), result.fallback, kommune, when, corrected)
+
+    def _reported(self, ids: list[str], when: datetime) -> dict[str, dict[str, Any]]:
+        """Per service: open reports of the last days, and whether they put a caution on it."""
+        with open_reports_session(self._reports_url) as store:
+            counts = open_counts(store, ids, when)
+            warned = cautioned(store, ids, when)
+        return {i: {"reports_open": counts[i], "caution": i in warned} for i in ids}
 
     def _service(self, service_id: str) -> dict[str, Any] | None:
         with self._sessions() as session:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services_catalog.reports import MAX_TEXT_CHARS, Reason
 from staff_web.params import PARAMETERS
 
 HSDS_SERVICE = "https://docs.openreferral.org/en/3.0/hsds/schema_reference.html#service"
@@ -80,6 +81,34 @@ def document() -> dict[str, Any]:
                         **WRITE_ERRORS,
                     },
                 },
+            },
+            "/services/{id}/reports": {
+                "parameters": [{"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}],
+                "post": {
+                    "operationId": "reportService",
+                    "summary": "Say that a record is wrong (no token; nothing about the reporter is stored).",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["reason"],
+                        "properties": {"reason": {"type": "string", "enum": [r.value for r in Reason]},
+                                       "text": {"type": "string", "maxLength": MAX_TEXT_CHARS,
+                                                "description": "optional; redacted before it is stored"}}}}}},
+                    "responses": {
+                        "201": {"description": "Stored.", "content": {"application/json": {"schema": {
+                            "type": "object", "properties": {"id": {"type": "integer"}}}}}},
+                        "400": _error("No reason, or one that is not known."),
+                        "404": _error("No service has this id."),
+                        "429": _error("Too many reports from this channel this hour; see Retry-After."),
+                    },
+                },
+            },
+            "/report/{id}": {
+                "parameters": [{"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}],
+                "get": {"operationId": "getReportForm", "summary": "The «Meld feil» form for one service (HTML).",
+                        "responses": {"200": {"description": "HTML"}, "404": {"description": "No service has this id."}}},
+                "post": {"operationId": "postReportForm", "summary": "The form sent: the report stored (HTML).",
+                         "responses": {"200": {"description": "HTML, a thank-you"},
+                                       "400": {"description": "HTML, the form again: no reason chosen"},
+                                       "429": {"description": "HTML: too many reports this hour"}}},
             },
             "/import": {"post": {
                 "operationId": "importServices",

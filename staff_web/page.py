@@ -22,10 +22,13 @@ from services_catalog.listing import names_its_organisation
 from services_catalog.lookup import BadFilter, StaffFilters, UnknownPlace
 from services_catalog.models import UNDATED
 from services_catalog.opening_hours import WEEKDAYS
+from services_catalog.reports import RULES, Reason
 from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType, column_name
 from staff_web.catalogue import Found, Lookup
 from staff_web.config import CATALOGUE
+from staff_web import api
 from staff_web.api import search
+from staff_web.errors import ApiError
 from staff_web.params import PLACE_PARAMETERS, Paging
 
 HERE = Path(__file__).resolve().parent
@@ -80,6 +83,7 @@ def _results(lookup: Lookup, paging: Paging, query: MultiDictProxy[str], wanted:
         "fallback": lookup.fallback,
         "kommune": lookup.kommune,
         "moment": f"{lookup.moment:%d.%m.%Y %H:%M}",
+        "report_days": RULES.caution_days,
         "page": paging.page,
         "pages": pages,
         "previous": _with(query, page=paging.page - 1) if paging.page > 1 else None,
@@ -129,6 +133,8 @@ def _card(found: Found, wanted: set[str], moment: datetime) -> dict[str, Any]:
         "sources": [_source(source) for source in service.get("x_sources", [])],
         "verified": _day(service.get("assured_date")),
         "wait_weeks": properties.get(Property.WAIT_WEEKS.value),
+        "reports_open": match.get("reports_open", 0),
+        "caution": match.get("caution", False),
     }
 
 
@@ -192,6 +198,35 @@ def _with(query: MultiDictProxy[str], **changes: Any) -> str:
     """This page's URL with some parameters changed (for 'next page' and suggestions)."""
     pairs = [(k, v) for k, v in query.items() if k not in changes] + [(k, str(v)) for k, v in changes.items()]
     return "?" + urlencode(pairs)
+
+
+# The reasons a report can give, as the form offers them.
+REASONS_NB = {Reason.WRONG_PHONE: "Feil telefonnummer", Reason.WRONG_ADDRESS: "Feil adresse",
+              Reason.WRONG_HOURS: "Feil åpningstider", Reason.CLOSED: "Lagt ned eller flyttet", Reason.OTHER: "Annet"}
+
+
+async def report_page(request: web.Request) -> web.Response:
+    """«Meld feil»: a form with the reasons (GET), and a thank-you once filed (POST). No login, no name."""
+    service = await request.app[CATALOGUE].service(request.match_info["id"])
+    if service is None:
+        raise web.HTTPNotFound(text="Ingen tjeneste med den id-en.")
+    context: dict[str, Any] = {"service": service, "reasons": [(r.value, label) for r, label in REASONS_NB.items()]}
+    status = 200
+    if request.method == "POST":
+        form = await request.post()
+        try:
+            await api.file(request, api.read_reason(form.get("reason")), str(form.get("text") or "") or None)
+            context["filed"] = True
+        except ApiError as error:
+            status, context["error"] = error.status, _report_error(error)
+    html = TEMPLATES.get_template("report.html").render(**context)
+    return web.Response(text=html, content_type="text/html", status=status)
+
+
+def _report_error(error: ApiError) -> str:
+    if error.status == 429:
+        return "Det har kommet svært mange meldinger den siste timen. Prøv igjen senere."
+    return "Velg hva som er feil."
 
 
 async def coverage_page(request: web.Request) -> web.Response:

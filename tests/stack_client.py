@@ -10,15 +10,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot import retention
+from services_catalog.reports import REPORTS_URL_SETTING
 from veiviser import supervisor
 
 WEB_CHANNEL = "/webhooks/web"
 
 
 def settings(directory: Path, catalogue_url: str) -> dict[str, str]:
-    """A stack of its own: the given catalogue, conversations in `directory`."""
+    """A stack of its own: the given catalogue, conversations and reports in `directory`."""
     return {"VEIVISER_CATALOG_URL": catalogue_url,
-            retention.TRACKER_URL_SETTING: f"sqlite:///{directory / 'conversations.sqlite'}"}
+            retention.TRACKER_URL_SETTING: f"sqlite:///{directory / 'conversations.sqlite'}",
+            REPORTS_URL_SETTING: f"sqlite:///{directory / 'reports.sqlite'}"}
 
 
 def request(url: str, payload: Any | None = None, timeout: float = 60) -> tuple[int, Any]:

@@ -1,6 +1,7 @@
 """The staff page in a real browser: type a kommune, tick a type, search, read the list, print it."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from typing import Iterator
 
 import pytest
 
+from services_catalog.reports import REPORTS_URL_SETTING
 from tests.browser.test_widget import assert_no_wcag_violations
 from tests.conftest import ROOT
 from veiviser import supervisor
@@ -19,9 +21,10 @@ def staff_url(catalogue_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
     copy = tmp_path_factory.mktemp("staff") / "catalogue.sqlite"
     shutil.copy(catalogue_url.removeprefix("sqlite:///"), copy)
     port = supervisor.free_port()
+    reports = f"sqlite:///{copy.parent / 'reports.sqlite'}"
     server = subprocess.Popen(
         [sys.executable, "-m", "staff_web", "--port", str(port), "--url", f"sqlite:///{copy}"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, REPORTS_URL_SETTING: reports},
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import tempfile
 import shutil
 from pathlib import Path
 from typing import AsyncIterator
@@ -27,8 +28,8 @@ def private_catalogue(catalogue_url: str, tmp_path: Path) -> str:
     return f"sqlite:///{copy_path}"
 
 
-async def serve(url: str, token: str | None = TOKEN, **limits) -> TestClient:
-    app = make_app(url, token, Limits(**{"rate": UNLIMITED, **limits}))
+async def serve(url: str, token: str | None = TOKEN, reports_url: str | None = None, **limits) -> TestClient:
+    app = make_app(url, token, Limits(**{"rate": UNLIMITED, **limits}), reports_url=reports_url or fresh_reports())
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     return client
@@ -47,6 +48,11 @@ async def writer(private_catalogue: str) -> AsyncIterator[TestClient]:
     client = await serve(private_catalogue)
     yield client
     await client.close()
+
+
+def fresh_reports() -> str:
+    """An empty reports store of the test's own, never var/reports.sqlite."""
+    return f"sqlite:///{tempfile.mkdtemp(prefix='reports-')}/reports.sqlite"
 
 
 def auth(token: str = TOKEN) -> dict[str, str]:

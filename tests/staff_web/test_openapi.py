@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate_spec
 
+from tests.staff_web.conftest import fresh_reports
 from staff_web.app import make_app
 from staff_web.params import PARAMETERS
 
@@ -27,7 +28,7 @@ def test_the_validator_can_fail():
 
 
 async def test_routes_and_document_agree(served_document, catalogue_url):
-    app = make_app(catalogue_url)
+    app = make_app(catalogue_url, reports_url=fresh_reports())
     routes = {
         (route.resource.canonical, route.method.lower())
         for route in app.router.routes()

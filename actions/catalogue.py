@@ -1,4 +1,4 @@
-"""The actions' one door to the catalogue: blocking lookups run off the event loop."""
+"""The actions' one door to the catalogue and its reports: blocking lookups run off the event loop."""
 from __future__ import annotations
 
 import asyncio
@@ -15,6 +15,7 @@ from services_catalog.geocoding import resolve_place
 from services_catalog import search_index
 from services_catalog.geography import Gazetteer, Kommune, Place
 from services_catalog.opening_hours import Opening
+from services_catalog.reports import Channel, Reason, cautioned, file_report, open_reports_session, utc_now
 from services_catalog.search import Match, Query, Result, find_services, finds_any, next_local_opening
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,30 @@ def _search_all(queries: list[Query], probes: list[Query]) -> tuple[list[Result]
 def _next_opening(query: Query) -> tuple[Match, Opening] | None:
     with open_session() as session:
         return next_local_opening(session, query, Gazetteer.load())
+
+
+async def report(service_id: str, reason: Reason, channel: Channel, text: str | None) -> None:
+    """Keep a report that a record is wrong; raises reports.TooManyReports past the channel's allowance."""
+    await asyncio.to_thread(_report, service_id, reason, channel, text)
+
+
+async def cautioned_services(ids: list[str]) -> set[str]:
+    """Which of these services people should be warned about; none when the reports store is down."""
+    try:
+        return await asyncio.to_thread(_cautioned, ids)
+    except Exception as error:  # noqa: BLE001 - a caution is a courtesy; the results must still come
+        log.warning("reports store unavailable (%s); no cautions shown", type(error).__name__)
+        return set()
+
+
+def _report(service_id: str, reason: Reason, channel: Channel, text: str | None) -> None:
+    with open_reports_session() as store:
+        file_report(store, service_id, reason, channel, text, utc_now())
+
+
+def _cautioned(ids: list[str]) -> set[str]:
+    with open_reports_session() as store:
+        return cautioned(store, ids, utc_now())
 
 
 def warm_up_in_background() -> None:

@@ -10,16 +10,18 @@ from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values, utter_card
-from actions.catalogue import next_opening, place_of, search_all
+from actions.catalogue import cautioned_services, next_opening, place_of, search_all
 from actions.needs import GENERAL_NEED, UNSAID, Wishes, asked_time, wanted_properties
 from actions.phrasing import language_of, phrase
 from actions.refine import refinements, titles_of, worth_offering
+from actions.report_error import SHOWN_SLOT
 from services_catalog.geography import Place
 from services_catalog.opening_hours import Asked, now
+from services_catalog.reports import Channel
 from services_catalog.search import Query, Result
 from services_catalog.taxonomy import ServiceType
 
@@ -77,14 +79,21 @@ class ActionFindServices(Action):
         if tracker.get_slot("for_whom") == "relative":
             dispatcher.utter_message(response="utter_relative_support")
         wanted = {t.value for t in query.types} | {p.value for p in wanted_properties(wishes.priorities)}
+        warned = await cautioned_services([match.service.id for match in result.matches])
         for match in result.matches:
-            utter_card(dispatcher, tracker, match, card_values(match, domain, language, wanted, when), language)
+            values = card_values(match, domain, language, wanted, when)
+            if match.service.id in warned:
+                values["summary"] = f'{phrase(domain, "utter_phrase_caution", language)}\n{values["summary"]}'
+            utter_card(dispatcher, tracker, match, values, language)
+        if result.matches and tracker.get_latest_input_channel() == Channel.SMS.value:
+            dispatcher.utter_message(response="utter_report_hint_sms")
         dispatcher.utter_message(response="utter_national_helpline")
         buttons = [option.button for (option, _), found in zip(offered, tried) if found]
         if buttons:
             # utter_refine's own words and buttons, less those that would find nothing.
             dispatcher.utter_message(text=question, buttons=buttons)
-        return []
+        # What "nummeret virker ikke" or "FEIL 2" will be about.
+        return [SlotSet(SHOWN_SLOT, [{"id": m.service.id, "name": m.service.name} for m in result.matches])]
 
 
 def wishes_of(tracker: Tracker) -> Wishes:

@@ -6,7 +6,8 @@ Rasa reads any message that starts with "/" as an intent with entities, so
 log the whole text in a warning. Every channel passes the text through
 `as_command_or_text`: a button's exact payload stays a command, a position is
 re-written with rounded coordinates, and anything else loses its slashes and is
-read as the words it is. The widget's greeting ("/greet", no entities) is the one other command.
+read as the words it is. The widget's greeting ("/greet", no entities) and a card's «Meld
+feil» (a catalogue id, nothing else) are the other commands, and "FEIL 2" becomes one.
 """
 from __future__ import annotations
 
@@ -20,12 +21,20 @@ COMMAND_PREFIX = "/"
 # The widget's own command: it asks for the greeting when it opens (web/widget/veiviser-widget.js).
 WIDGET_COMMANDS = frozenset({"/greet"})
 POSITION = re.compile(r"^/inform_location(\{.*\})$", re.DOTALL)
+# «Meld feil» on a card names the service by its catalogue id; "FEIL 2" by SMS names it by its place.
+REPORT = re.compile(r'^/report_error\{"service": ?"([a-z0-9-]{1,80})"\}$')
+REPORT_BY_NUMBER = re.compile(r"^feil\s+([1-9])$", re.IGNORECASE)
 # About 100 m, as the widget rounds: enough to find help nearby, too coarse to say where someone lives.
 POSITION_DECIMALS = 3
 
 
 def as_command_or_text(text: str) -> str:
     stripped = text.strip()
+    by_number = REPORT_BY_NUMBER.match(stripped)
+    if by_number:
+        return f'/report_error{{"position": {by_number.group(1)}}}'
+    if REPORT.match(stripped):
+        return stripped
     if not stripped.startswith(COMMAND_PREFIX):
         return text
     if stripped in button_payloads() or stripped in WIDGET_COMMANDS:

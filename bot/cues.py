@@ -1,4 +1,5 @@
-"""Deterministic screening cues: who the help is for, what matters, age and language.
+"""Deterministic screening cues: who the help is for, what matters, age and language,
+and what a report of a wrong record says is wrong.
 
 The screening form skips any question these answer. They are plain Python over
 the patterns in bot/screening_cues.yml, so a new phrasing is one line of data.
@@ -27,6 +28,7 @@ class Cues:
     priorities: tuple[str, ...]
     age: int | None
     language: str | None
+    report_reason: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +67,7 @@ def read_cues(text: str, names_a_relation: bool = False) -> Cues:
         priorities=tuple(priorities),
         age=age,
         language=detect_language(normalised),
+        report_reason=_report_reason(normalised),
     )
 
 
@@ -82,6 +85,17 @@ def _age(text: str, patterns: list[re.Pattern[str]]) -> int | None:
         if match and 5 <= int(match.group(1)) <= 99:
             return int(match.group(1))
     return None
+
+
+@lru_cache(maxsize=1)
+def _report_reasons() -> dict[str, re.Pattern[str]]:
+    return {reason: re.compile("|".join(f"(?:{p})" for p in patterns))
+            for reason, patterns in _spec()["report_reason"].items()}
+
+
+def _report_reason(text: str) -> str | None:
+    """What a report says is wrong, when the words say it; the first in the file's order wins."""
+    return next((reason for reason, pattern in _report_reasons().items() if pattern.search(text)), None)
 
 
 def detect_language(text: str) -> str | None:

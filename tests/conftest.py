@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Callable, Iterator
@@ -12,11 +13,14 @@ from sqlalchemy.exc import OperationalError
 
 from services_catalog import cli as catalog_cli
 from services_catalog.db import make_engine, migrate, session_factory
+from services_catalog.reports import REPORTS_URL_SETTING
 from tests.channels.fake_gateway import FakeGateway
 
 ROOT = Path(__file__).resolve().parent.parent
 # Rasa's telemetry and error reports would send data to Rasa's servers: never, also not from tests.
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+# Reports filed by a test, or by a process a test starts, go to this run's own store, never var/.
+os.environ[REPORTS_URL_SETTING] = f"sqlite:///{tempfile.mkdtemp(prefix='veiviser-reports-')}/reports.sqlite"
 MODEL = ROOT / "models" / "veiviser.tar.gz"
 
 

@@ -35,7 +35,8 @@ class CueExtractor(GraphComponent):
             entities = [e for e in message.get(ENTITIES) or [] if not _false_relation(e)]
             names_a_relation = any(e.get("entity") == "relation" for e in entities)
             cues = read_cues(message.get(TEXT) or "", names_a_relation)
-            found = [("for_whom", cues.for_whom), ("age", cues.age), ("language", cues.language)]
+            found = [("for_whom", cues.for_whom), ("age", cues.age), ("language", cues.language),
+                     ("reason", cues.report_reason)]
             found += [("priority", priority) for priority in cues.priorities]
             entities = entities + [_entity(name, value) for name, value in found if value is not None]
             message.set(ENTITIES, entities, add_to_output=True)

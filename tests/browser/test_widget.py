@@ -502,3 +502,27 @@ def test_messages_get_at_least_half_the_screen(stack, browser, viewport):
         assert height >= viewport["height"] / 2, f"message area {height:.0f} px of {viewport['height']}"
     finally:
         context.close()
+
+
+def test_meld_feil_on_a_card_asks_what_is_wrong_and_notes_it(stack, page: Page):
+    page.goto(stack.web_url)
+    chat = Chat(page).open()
+    chat.say("jeg trenger hjelp med rusen min, bor i Bergen")
+    first = chat.cards().first
+    name = first.get_by_role("heading").inner_text()
+    first.get_by_role("button", name=f"Meld feil: {name}").click()
+    chat.wait_for_reply()
+    expect(chat.log).to_contain_text(f"Hva er feil med {name}?")
+    chat.click("Det er lagt ned")
+    expect(chat.log).to_contain_text("Takk. Jeg har notert")
+
+
+def test_the_number_does_not_work_after_results_is_understood_as_a_report(stack, page: Page):
+    page.goto(stack.web_url)
+    chat = Chat(page).open()
+    chat.say("jeg trenger hjelp med rusen min, bor i Bergen")
+    expect(chat.cards().first).to_be_visible()
+    chat.say("nummeret virker ikke")
+    expect(chat.log).to_contain_text("Hvilket tilbud er det som er feil?")
+    chat.click(chat.cards().first.get_by_role("heading").inner_text())
+    expect(chat.log).to_contain_text("Takk. Jeg har notert")

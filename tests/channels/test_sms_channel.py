@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import time
 import uuid
 from pathlib import Path
@@ -63,11 +64,22 @@ def test_a_screening_by_sms_ends_in_service_cards_within_3_segments_each(stack, 
     assert "Hvor bor du" in where and "1) Vil ikke si" in where, where
     results = converse(stack, gateway, phone, "Bergen")
     assert any("Sist kontrollert" in sms for sms in results), results
-    assert any("1) Åpent nå" in sms for sms in results), results
+    # Narrowing choices follow, numbered; which are offered depends on what each would find at this hour.
+    assert any(re.search(r"^1\) ", sms, re.MULTILINE) for sms in results), results
+    assert any("FEIL 1" in sms for sms in results), "how to report a wrong service"
     assert all(segments(sms) <= 3 for sms in results), [segments(sms) for sms in results]
     assert not any("https://" in sms or "≈" in sms for sms in results), results
-    refined = converse(stack, gateway, phone, "1")  # "Åpent nå"
+    refined = converse(stack, gateway, phone, "1")  # the first narrowing choice
     assert any("rusinfo.no" in sms for sms in refined), refined
+
+
+def test_feil_and_a_number_reports_that_service_and_asks_what_is_wrong(stack, gateway):
+    phone = new_phone()
+    converse(stack, gateway, phone, "trenger hjelp med rus i Bergen")
+    asked = "\n".join(converse(stack, gateway, phone, "FEIL 1"))
+    assert "Hva er feil med" in asked and "4) Det er lagt ned" in asked, asked
+    thanks = "\n".join(converse(stack, gateway, phone, "4"))
+    assert "Takk. Jeg har notert" in thanks, thanks
 
 
 def test_a_number_picks_the_choice_shown_with_it(stack, gateway):

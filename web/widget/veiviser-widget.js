@@ -82,7 +82,9 @@
       where: "Hvor",
       source: "Kilde",
       address: "Adresse",
-      verified: "Sist kontrollert"
+      verified: "Sist kontrollert",
+      report: "Meld feil",
+      reportShown: "Meld feil: {name}"
     },
     en: {
       open: "Chat with Veiviser",
@@ -130,7 +132,9 @@
       where: "Where",
       source: "Source",
       address: "Address",
-      verified: "Last checked"
+      verified: "Last checked",
+      report: "Report an error",
+      reportShown: "Report an error: {name}"
     }
   };
 
@@ -176,6 +180,7 @@
     ".vv-actions a { display: inline-block; padding: 0.45rem 0.8rem; border-radius: 0.4rem; border: 2px solid #1f4e79; color: #1f4e79; background: #fff; font-weight: 600; text-decoration: none; }",
     ".vv-actions a.vv-call { background: #1f4e79; color: #fff; }",
     ".vv-note { font-size: 0.85rem; color: #4a4a45; }",
+    ".vv-report { margin-top: 0.4rem; padding: 0.2rem 0.5rem; border: 1px solid #6b6b66; border-radius: 0.3rem; background: #fff; color: #2f2f2b; font-size: 0.85rem; cursor: pointer; }",
     ".vv-emergency { display: block; margin: 0.3rem 0 0.6rem; padding: 0.8rem 1rem; border-radius: 0.6rem; background: #a4161a; color: #fff !important; font-size: 1.3rem; font-weight: 700; text-align: center; text-decoration: none; }",
     ".vv-replies { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.3rem 0 0.6rem; }",
     ".vv-replies button, .vv-tools button, .vv-send { padding: 0.5rem 0.9rem; border-radius: 0.4rem; border: 2px solid #1f4e79; background: #fff; color: #1f4e79; font-weight: 600; cursor: pointer; }",
@@ -662,7 +667,19 @@
       about.appendChild(cited);
     }
     card.appendChild(about);
+    if (data.id) { card.appendChild(this.reportButton(data, labels)); }
     return card;
+  };
+
+  /** «Meld feil»: tells the bot which card is wrong; the bot then asks what is wrong with it. */
+  Widget.prototype.reportButton = function (data, labels) {
+    var self = this;
+    var button = element("button", { type: "button", className: "vv-report" }, labels.report);
+    button.setAttribute("aria-label", fill(labels.reportShown, { name: data.name || "" }));
+    button.addEventListener("click", function () {
+      self.send("/report_error" + JSON.stringify({ service: String(data.id) }), fill(labels.reportShown, { name: data.name || "" }), false);
+    });
+    return button;
   };
 
   /** The safety numbers, from this file, for when the bot cannot be reached. */

@@ -80,8 +80,10 @@ class ActionFindServices(Action):
             dispatcher.utter_message(response="utter_relative_support")
         wanted = {t.value for t in query.types} | {p.value for p in wanted_properties(wishes.priorities)}
         warned = await cautioned_services([match.service.id for match in result.matches])
+        shown = []
         for match in result.matches:
             values = card_values(match, domain, language, wanted, when)
+            shown.append({"id": match.service.id, "name": values["name"]})
             if match.service.id in warned:
                 values["summary"] = f'{phrase(domain, "utter_phrase_caution", language)}\n{values["summary"]}'
             utter_card(dispatcher, tracker, match, values, language)
@@ -93,7 +95,7 @@ class ActionFindServices(Action):
             # utter_refine's own words and buttons, less those that would find nothing.
             dispatcher.utter_message(text=question, buttons=buttons)
         # What "nummeret virker ikke" or "FEIL 2" will be about.
-        return [SlotSet(SHOWN_SLOT, [{"id": m.service.id, "name": m.service.name} for m in result.matches])]
+        return [SlotSet(SHOWN_SLOT, shown)]
 
 
 def wishes_of(tracker: Tracker) -> Wishes:

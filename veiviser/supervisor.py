@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
+from staff_web.links import STAFF_URL_SETTING
 from bot import retention
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,6 +140,8 @@ def _environment(ports: Ports, settings: Mapping[str, str]) -> dict[str, str]:
     env["VEIVISER_ACTION_URL"] = f"http://127.0.0.1:{ports.actions}/webhook"
     env.setdefault("VEIVISER_CATALOG_URL", f"sqlite:///{ROOT / 'var' / 'catalogue.sqlite'}")
     env.setdefault(retention.TRACKER_URL_SETTING, retention.tracker_url())
+    # Where the bot links staff to the printable list of the same search (staff_web/links.py).
+    env.setdefault(STAFF_URL_SETTING, f"http://127.0.0.1:{ports.staff}")
     # Rasa's HTTP API stays off (no --enable-api); the token guards it should anyone turn it on.
     env.setdefault(TOKEN_SETTING, secrets.token_urlsafe(32))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -31,3 +31,18 @@ def page(browser) -> Iterator:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def page_sized(browser) -> Iterator:
+    """A page of a given viewport, {"width": .., "height": ..}: a phone, or a desktop at 200 % zoom."""
+    contexts = []
+
+    def make(viewport: dict[str, int]):
+        context = browser.new_context(viewport=viewport, locale="nb-NO", timezone_id="Europe/Oslo")
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -435,20 +435,16 @@ def visible_share(page: Page, selector: str) -> float:
     }""", selector)
 
 
-def test_a_results_turn_is_shown_from_its_first_message_on_a_phone(stack, browser):
-    context = browser.new_context(viewport=PHONE, locale="nb-NO")
-    page = context.new_page()
-    try:
-        page.goto(stack.web_url)
-        chat = Chat(page).open()
-        chat.say("jeg trenger hjelp med rusen min, bor i Bergen")
-        expect(chat.cards().first).to_be_visible()
-        intro = chat.log.locator(".vv-bot", has_text="Dette fant jeg nær Bergen")
-        intro.evaluate("node => node.classList.add('vv-probe')")
-        assert visible_share(page, ".vv-probe") == 1.0, "the answer's first message is in view"
-        assert page.evaluate(FOCUSED) == "TEXTAREA"  # typed: the cursor stays for the next message
-    finally:
-        context.close()
+def test_a_results_turn_is_shown_from_its_first_message_on_a_phone(stack, page_sized):
+    page = page_sized(PHONE)
+    page.goto(stack.web_url)
+    chat = Chat(page).open()
+    chat.say("jeg trenger hjelp med rusen min, bor i Bergen")
+    expect(chat.cards().first).to_be_visible()
+    intro = chat.log.locator(".vv-bot", has_text="Dette fant jeg nær Bergen")
+    intro.evaluate("node => node.classList.add('vv-probe')")
+    assert visible_share(page, ".vv-probe") == 1.0, "the answer's first message is in view"
+    assert page.evaluate(FOCUSED) == "TEXTAREA"  # typed: the cursor stays for the next message
 
 
 def contrast(first: str, second: str) -> float:
@@ -475,33 +471,25 @@ def test_the_focus_ring_in_the_header_has_3_to_1_contrast(stack, page: Page, lab
     assert contrast(ring, around) >= 3, (ring, around)
 
 
-def test_focus_stays_inside_the_full_screen_chat_on_a_phone(stack, browser):
-    context = browser.new_context(viewport=PHONE, locale="nb-NO")
-    page = context.new_page()
-    try:
-        page.goto(stack.web_url)
-        Chat(page).open()
-        for key in ["Tab"] * 25 + ["Shift+Tab"] * 25:
-            page.keyboard.press(key)
-            inside = page.evaluate("() => !!document.getElementById('veiviser-widget').shadowRoot.activeElement")
-            assert inside, f"focus left the chat after {key}"
-    finally:
-        context.close()
+def test_focus_stays_inside_the_full_screen_chat_on_a_phone(stack, page_sized):
+    page = page_sized(PHONE)
+    page.goto(stack.web_url)
+    Chat(page).open()
+    for key in ["Tab"] * 25 + ["Shift+Tab"] * 25:
+        page.keyboard.press(key)
+        inside = page.evaluate("() => !!document.getElementById('veiviser-widget').shadowRoot.activeElement")
+        assert inside, f"focus left the chat after {key}"
 
 
 @pytest.mark.parametrize("viewport", [{"width": 640, "height": 400}, {"width": 320, "height": 568}],
                          ids=["desktop-at-200-percent-zoom", "small-phone"])
-def test_messages_get_at_least_half_the_screen(stack, browser, viewport):
-    context = browser.new_context(viewport=viewport, locale="nb-NO")
-    page = context.new_page()
-    try:
-        page.goto(stack.web_url)
-        Chat(page).open()
-        height = page.evaluate("""() => document.getElementById('veiviser-widget').shadowRoot
-            .querySelector('.vv-log').getBoundingClientRect().height""")
-        assert height >= viewport["height"] / 2, f"message area {height:.0f} px of {viewport['height']}"
-    finally:
-        context.close()
+def test_messages_get_at_least_half_the_screen(stack, page_sized, viewport):
+    page = page_sized(viewport)
+    page.goto(stack.web_url)
+    Chat(page).open()
+    height = page.evaluate("""() => document.getElementById('veiviser-widget').shadowRoot
+        .querySelector('.vv-log').getBoundingClientRect().height""")
+    assert height >= viewport["height"] / 2, f"message area {height:.0f} px of {viewport['height']}"
 
 
 def test_meld_feil_on_a_card_asks_what_is_wrong_and_notes_it(stack, page: Page):

@@ -64,7 +64,17 @@ class Rules:
     per_channel_per_hour: int = 60  # more than this from one channel in an hour is refused
 
 
-RULES = Rules()
+def rules_from_settings() -> Rules:
+    """The thresholds, each overridable by a setting (docs/reports.md)."""
+    defaults = Rules()
+    return Rules(
+        caution_reports=int(os.environ.get("VEIVISER_REPORTS_CAUTION", defaults.caution_reports)),
+        caution_days=int(os.environ.get("VEIVISER_REPORTS_CAUTION_DAYS", defaults.caution_days)),
+        per_channel_per_hour=int(os.environ.get("VEIVISER_REPORTS_PER_HOUR", defaults.per_channel_per_hour)),
+    )
+
+
+RULES = rules_from_settings()
 
 Base = declarative_base()
 

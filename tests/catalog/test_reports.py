@@ -83,3 +83,11 @@ def test_resolving_twice_or_an_unknown_report_is_refused(store):
         resolve(store, 999, Outcome.FIXED, NOW)
     with pytest.raises(ValueError):
         file_report(store, "z", Reason.CLOSED, Channel.CHAT, None, NOW.replace(tzinfo=None))
+
+
+def test_the_thresholds_are_settings(monkeypatch):
+    from services_catalog.reports import rules_from_settings
+    monkeypatch.setenv("VEIVISER_REPORTS_CAUTION", "5")
+    monkeypatch.setenv("VEIVISER_REPORTS_CAUTION_DAYS", "7")
+    monkeypatch.setenv("VEIVISER_REPORTS_PER_HOUR", "10")
+    assert rules_from_settings() == Rules(caution_reports=5, caution_days=7, per_channel_per_hour=10)

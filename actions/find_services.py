@@ -6,7 +6,8 @@ defined in the domain.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -17,7 +18,7 @@ from actions.cards import card_values, utter_card
 from actions.catalogue import cautioned_services, next_opening, place_of, search_all
 from actions.needs import GENERAL_NEED, UNSAID, Wishes, asked_time, wanted_properties
 from actions.phrasing import language_of, phrase
-from actions.refine import refinements, titles_of, worth_offering
+from actions.refine import Refinement, refinements, titles_of, worth_offering
 from actions.report_error import SHOWN_SLOT
 from services_catalog.geography import Place
 from staff_web.links import lookup_link
@@ -48,59 +49,92 @@ class ActionFindServices(Action):
             dispatcher.utter_message(response="utter_staff_route")  # staff need the route before the places
         if place is None:
             dispatcher.utter_message(response="utter_location_declined")
-        query = _placed(wishes.query(when, RESULTS_SHOWN), place)
         language = language_of(tracker)
         question, options = refinements(domain, language)
-        offered = worth_offering(wishes, options)
-        door_asked = place is not None and ServiceType.KOMMUNAL_RUSTJENESTE in query.types
-        # One trip to the catalogue: the search and the doors; whether the search without wishes,
-        # and each button's, would find anything.
-        (result, *door_results), (unfiltered, *tried) = await search_all(
-            [query] + ([_local_doors(query), NATIONAL_DOOR] if door_asked else []),
-            [_placed(replace(wishes, priorities=()).query(when, 1), place)]
-            + [_placed(after.query(when, 1), place) for _, after in offered])
-        searched = result
-        if door_asked:
-            local, national = door_results
-            doors = [match for match in local.matches if match.local]
-            if not doors:
-                dispatcher.utter_message(response="utter_no_kommune_door", place=place.name)
-            if not any(door.service.phones for door in doors):
-                result = _with_national_door(result, national)  # no number for the kommune's own door: NAV's line
-        asked = asked_time(wishes.priorities)
-        named = titles_of(wishes.priorities, options)
-        if place is not None and asked is not None and not any(match.local for match in result.matches):
-            await _nothing_open_locally(dispatcher, query, result, place.name, _asked_words(domain, asked, language))
-        elif not searched.matches and unfiltered and named:
-            dispatcher.utter_message(response="utter_wish_found_nothing", wishes=" + ".join(named))
-        elif place is not None:
-            _introduce(dispatcher, result, place.name)
-        elif not result.matches:
-            dispatcher.utter_message(response="utter_nothing_found")
+        found = await _search_turn(wishes, place, worth_offering(wishes, options), when)
+        if found.no_door:
+            dispatcher.utter_message(response="utter_no_kommune_door", place=place.name)
+        await _introduce_results(dispatcher, found, place, titles_of(wishes.priorities, options),
+                                 _asked_words(domain, found.asked, language) if found.asked else "")
         if tracker.get_slot("for_whom") == "relative":
             dispatcher.utter_message(response="utter_relative_support")
-        wanted = {t.value for t in query.types} | {p.value for p in wanted_properties(wishes.priorities)}
-        warned = await cautioned_services([match.service.id for match in result.matches])
-        shown = []
-        for match in result.matches:
-            values = card_values(match, domain, language, wanted, when)
-            shown.append({"id": match.service.id, "name": values["name"]})
-            if match.service.id in warned:
-                values["summary"] = f'{phrase(domain, "utter_phrase_caution", language)}\n{values["summary"]}'
-            utter_card(dispatcher, tracker, match, values, language)
-        if result.matches and tracker.get_latest_input_channel() == Channel.SMS.value:
+        shown = await _cards(dispatcher, tracker, domain, found, wishes, when)
+        if found.result.matches and tracker.get_latest_input_channel() == Channel.SMS.value:
             dispatcher.utter_message(response="utter_report_hint_sms")
         if tracker.get_slot("for_whom") == "staff" and place is not None:
-            link = lookup_link(place.name, [t.value for t in query.types])
+            link = lookup_link(place.name, [t.value for t in found.query.types])
             if link:
                 dispatcher.utter_message(response="utter_staff_list_link", url=link)
         dispatcher.utter_message(response="utter_national_helpline")
-        buttons = [option.button for (option, _), found in zip(offered, tried) if found]
+        buttons = [option.button for (option, _), finds in zip(found.offered, found.tried) if finds]
         if buttons:
             # utter_refine's own words and buttons, less those that would find nothing.
             dispatcher.utter_message(text=question, buttons=buttons)
         # What "nummeret virker ikke" or "FEIL 2" will be about.
         return [SlotSet(SHOWN_SLOT, shown)]
+
+
+@dataclass(frozen=True)
+class Found:
+    """One turn's search: what to show, and what the words around it need to know."""
+
+    query: Query
+    result: Result  # with NAV's line added where the kommune's door has no number
+    searched: Result  # as the search gave it
+    unfiltered: bool  # the search without the person's wishes finds something
+    offered: list[tuple[Refinement, Wishes]]
+    tried: list[bool]  # whether each offered button finds something
+    no_door: bool
+    asked: Asked | None
+
+
+async def _search_turn(wishes: Wishes, place: Place | None, offered: list[tuple[Refinement, Wishes]],
+                       when: datetime) -> Found:
+    """One trip to the catalogue: the search and the doors; whether the search without wishes,
+    and each button's, would find anything."""
+    query = _placed(wishes.query(when, RESULTS_SHOWN), place)
+    door_asked = place is not None and ServiceType.KOMMUNAL_RUSTJENESTE in query.types
+    (searched, *door_results), (unfiltered, *tried) = await search_all(
+        [query] + ([_local_doors(query), NATIONAL_DOOR] if door_asked else []),
+        [_placed(replace(wishes, priorities=()).query(when, 1), place)]
+        + [_placed(after.query(when, 1), place) for _, after in offered])
+    result, no_door = searched, False
+    if door_asked:
+        local, national = door_results
+        doors = [match for match in local.matches if match.local]
+        no_door = not doors
+        if not any(door.service.phones for door in doors):
+            result = _with_national_door(result, national)  # no number for the kommune's own door: NAV's line
+    return Found(query, result, searched, unfiltered, offered, tried, no_door, asked_time(wishes.priorities))
+
+
+async def _introduce_results(dispatcher: CollectingDispatcher, found: Found, place: Place | None,
+                             named: list[str], asked: str) -> None:
+    """The sentence before the cards: nothing open at the asked time, a wish that left nothing, or where."""
+    if place is not None and found.asked is not None and not any(m.local for m in found.result.matches):
+        await _nothing_open_locally(dispatcher, found.query, found.result, place.name, asked)
+    elif not found.searched.matches and found.unfiltered and named:
+        dispatcher.utter_message(response="utter_wish_found_nothing", wishes=" + ".join(named))
+    elif place is not None:
+        _introduce(dispatcher, found.result, place.name)
+    elif not found.result.matches:
+        dispatcher.utter_message(response="utter_nothing_found")
+
+
+async def _cards(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], found: Found,
+                 wishes: Wishes, when: datetime) -> list[dict[str, str]]:
+    """One card per match, with a caution where people have reported it closed; what was shown."""
+    language = language_of(tracker)
+    wanted = {t.value for t in found.query.types} | {p.value for p in wanted_properties(wishes.priorities)}
+    warned = await cautioned_services([match.service.id for match in found.result.matches])
+    shown = []
+    for match in found.result.matches:
+        values = card_values(match, domain, language, wanted, when)
+        if match.service.id in warned:
+            values["summary"] = f'{phrase(domain, "utter_phrase_caution", language)}\n{values["summary"]}'
+        utter_card(dispatcher, tracker, match, values, language)
+        shown.append({"id": match.service.id, "name": values["name"]})
+    return shown
 
 
 def wishes_of(tracker: Tracker) -> Wishes:

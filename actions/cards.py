@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.phrasing import phrase
 from services_catalog.citation import main_citation
-from services_catalog.listing import names_its_organisation
+from services_catalog.listing import Listing, names_its_organisation
 from services_catalog.opening_hours import current_or_next_opening
 from services_catalog.search import Match
 from services_catalog.taxonomy import Property, ServiceType, column_name
@@ -37,9 +37,9 @@ def card_values(
     name = service.name if names_its_organisation(service.name, organisation) else f"{service.name} ({organisation})"
     return {
         "name": name,
-        "summary": service.description or MISSING,
+        "summary": _in_language(service, "description", domain, language) or MISSING,
         "why": _why(match, set(wanted), language),
-        "access": _access(match, language),
+        "access": _access(match, domain, language),
         "hours": _hours(match, domain, language, when),
         "contact": _contact(match),
         "where": _where(match, domain, language),
@@ -112,26 +112,30 @@ def day_month_year(day: date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else MISSING
 
 
-def _label(term: ServiceType | Property, language: str) -> str:
-    return term.label_en if language == "en" else term.label_nb
-
-
 def _why(match: Match, wanted: set[str], language: str) -> str:
     service = match.service
-    reasons = [_label(ServiceType(code), language) for code in service.type_codes if code in wanted]
+    reasons = [ServiceType(code).label(language) for code in service.type_codes if code in wanted]
     reasons += [
-        _label(prop, language) for prop in Property
+        prop.label(language) for prop in Property
         if prop.value in wanted and getattr(service, column_name(prop))
     ]
     return ", ".join(reasons) or MISSING
 
 
-def _access(match: Match, language: str) -> str:
+def _in_language(service: Listing, field: str, domain: dict[str, Any], language: str) -> str | None:
+    """The field as written in the reply's language, else the Norwegian, said to be Norwegian where that matters."""
+    norwegian = getattr(service, field)
+    if not norwegian:
+        return None
+    return service.translated(field, language) or phrase(domain, "utter_phrase_in_norwegian", language, text=norwegian)
+
+
+def _access(match: Match, domain: dict[str, Any], language: str) -> str:
     """Drop-in or referral first, as that decides whether one can just go there."""
     service = match.service
-    how = [_label(p, language) for p in (Property.DROP_IN, Property.REFERRAL_REQUIRED) if getattr(service, column_name(p))]
+    how = [p.label(language) for p in (Property.DROP_IN, Property.REFERRAL_REQUIRED) if getattr(service, column_name(p))]
     if service.application_process:
-        how.append(service.application_process)
+        how.append(_in_language(service, "application_process", domain, language))
     text = ". ".join(how)
     return text[:1].upper() + text[1:] if text else MISSING
 

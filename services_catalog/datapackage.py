@@ -36,6 +36,9 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "attribute": ("attributes.csv", ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value")),
     # Not an HSDS table: the pages a service's facts come from (extension x_sources, docs/catalogue-format.md).
     "x_source": ("x_sources.csv", ("id", "service_id", "url", "page_date", "checked", "note")),
+    # Not an HSDS table: free text in other languages (extension x_translations), one row per language and
+    # field, linked like an attribute to the service or schedule it translates.
+    "x_translation": ("x_translations.csv", ("id", "link_type", "link_id", "language", "field", "text")),
 }
 # Children listed on a service object, by table and the service object's key.
 SERVICE_CHILDREN = {"phone": "phones", "schedule": "schedules", "service_area": "service_areas", "language": "languages",
@@ -48,6 +51,8 @@ FIELD_TABLES = (
     ("service_at_locations", "service_at_location"),
     ("organization", "organization"),
     ("attributes", "attribute"),
+    ("x_translations", "x_translation"),
+    ("schedules.x_translations", "x_translation"),
     ("types", "attribute"),
     *((key, table) for table, key in SERVICE_CHILDREN.items()),
 )
@@ -78,6 +83,10 @@ def read_datapackage(path: Path) -> list[tuple[str, dict[str, Any]]]:
     """Service objects rebuilt from the tables, each with the CSV file it came from."""
     directory = path if path.is_dir() else path.parent
     tables = {table: _read(directory / file) for table, (file, _columns) in TABLES.items()}
+    translations = _translations(tables)
+    for schedule in tables["schedule"]:
+        if ("schedule", schedule["id"]) in translations:
+            schedule["x_translations"] = translations["schedule", schedule["id"]]
     by_service: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for table, key in SERVICE_CHILDREN.items():
         for row in tables[table]:
@@ -94,6 +103,7 @@ def read_datapackage(path: Path) -> list[tuple[str, dict[str, Any]]]:
             **_typed(row),
             **by_service[row.get("id", "")],
             "attributes": attributes.get(row.get("id", ""), []),
+            **({"x_translations": translations["service", row["id"]]} if ("service", row["id"]) in translations else {}),
             **({"organization": organizations[row["organization_id"]]} if row.get("organization_id") in organizations else {}),
         })
         for row in tables["service"]
@@ -127,6 +137,9 @@ def _flatten(services: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str
         for table, key in SERVICE_CHILDREN.items():
             for child in service.get(key, []):
                 rows[table][child["id"]] = {**child, "service_id": sid}
+        for link_type, obj in [("service", service), *(("schedule", s) for s in service.get("schedules", []))]:
+            for row in _translation_rows(link_type, obj):
+                rows["x_translation"][row["id"]] = row
         for sal in service.get("service_at_locations", []):
             location = sal["location"]
             rows["service_at_location"][sal["id"]] = {"id": sal["id"], "service_id": sid, "location_id": location["id"]}
@@ -142,6 +155,22 @@ def _flatten(services: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str
                 "link_type": "service", "link_entity": "service", "value": attribute.get("value"),
             }
     return rows
+
+
+def _translation_rows(link_type: str, obj: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    for language, texts in (obj.get("x_translations") or {}).items():
+        for field, text in texts.items():
+            yield {"id": derived_id(obj["id"], "x_translation", language, field), "link_type": link_type,
+                   "link_id": obj["id"], "language": language, "field": field, "text": text}
+
+
+def _translations(tables: dict[str, list[dict[str, str]]]) -> dict[tuple[str, str], dict[str, dict[str, str]]]:
+    """`x_translations` per (link_type, link_id), rebuilt from the rows."""
+    found: dict[tuple[str, str], dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    for row in tables["x_translation"]:
+        key = (row.get("link_type", ""), row.get("link_id", ""))
+        found[key][row.get("language", "")][row.get("field", "")] = row.get("text", "")
+    return found
 
 
 def _locations(tables: dict[str, list[dict[str, str]]]) -> dict[str, dict[str, Any]]:

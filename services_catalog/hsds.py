@@ -38,6 +38,7 @@ from services_catalog.models import (
     UNDATED,
 )
 from services_catalog.points import refresh_points
+from services_catalog.translations import SCHEDULE_FIELDS, SERVICE_FIELDS, read_translations
 from services_catalog.taxonomy import (
     BOOLEAN_PROPERTIES,
     PROPERTY_TAXONOMY,
@@ -209,6 +210,7 @@ def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service 
         wait_measured=_date(properties.get(Property.WAIT_MEASURED), "attributes.wait-measured", problem),
         wait_source_url=properties.get(Property.WAIT_SOURCE),
         source=properties.get(Property.SOURCE) or "",
+        translations=read_translations(obj.get("x_translations"), SERVICE_FIELDS, problem),
         **{column_name(p): _boolean(properties.get(p), f"attributes.{p.value}", problem) for p in BOOLEAN_PROPERTIES},
     )
     service.types = [
@@ -380,6 +382,7 @@ def _schedule(obj: dict[str, Any], problem) -> Schedule:
     return Schedule(
         **_pick(obj, "id", "freq", "byday", "opens_at", "closes_at", "description"),
         source_url=obj.get("x_source_url"),
+        translations=read_translations(obj.get("x_translations"), SCHEDULE_FIELDS, problem, "schedules.x_translations"),
         timezone=None if timezone is None else str(timezone),
         valid_from=_date(obj.get("valid_from"), "schedules.valid_from", problem),
         valid_to=_date(obj.get("valid_to"), "schedules.valid_to", problem),

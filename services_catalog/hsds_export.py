@@ -73,6 +73,7 @@ def service_to_hsds(service: Service) -> dict[str, Any]:
         ],
         "attributes": _type_attributes(service) + _property_attributes(service),
         "x_sources": [_source(source) for source in service.sources],
+        "x_translations": service.translations,
     }
     if service.organization_id:
         obj["organization_id"] = service.organization_id
@@ -148,6 +149,7 @@ def _schedule(schedule: Schedule) -> dict[str, Any]:
     return {
         **_plain(schedule, "id", "freq", "byday", "opens_at", "closes_at", "description"),
         "x_source_url": schedule.source_url,
+        "x_translations": schedule.translations,
         "timezone": _utc_offset(schedule.timezone),
         "valid_from": _iso(schedule.valid_from),
         "valid_to": _iso(schedule.valid_to),

@@ -30,6 +30,7 @@ from services_catalog.models import (
     ServiceSource,
     ServiceTypeLink,
 )
+from services_catalog.translations import in_language
 
 
 # Words an organisation's name adds that a service's name would not repeat.
@@ -68,6 +69,10 @@ class Listing:
         if name in ("columns", "locations", "areas"):  # not yet set (copying, unpickling): no recursion
             raise AttributeError(name)
         return getattr(self.columns, name)
+
+    def translated(self, field: str, language: str) -> str | None:
+        """A free-text field as we wrote it in `language`; None where only the Norwegian exists."""
+        return in_language(self.columns.translations, field, language)
 
     @property
     def located(self) -> bool:

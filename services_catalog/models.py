@@ -7,7 +7,7 @@ Written in the 2.0 style that SQLAlchemy 1.4 (pinned by Rasa) already runs.
 """
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -59,6 +59,9 @@ class Service(Base):
     wait_source_url = Column(Text)
     # A reviewer's note on the sourcing; the pages themselves are `sources`.
     source = Column(Text, nullable=False, default="")
+    # The free-text fields in other languages, as we wrote them: {"en": {"description": "..."}}
+    # (the extension `x_translations`, docs/catalogue-format.md). The columns above are Norwegian.
+    translations = Column(JSON)
 
     organization = relationship("Organization", back_populates="services", lazy="joined")
     types = relationship("ServiceTypeLink", cascade="all, delete-orphan", lazy="selectin")
@@ -162,6 +165,7 @@ class Schedule(Base):
     valid_to = Column(Date)
     description = Column(Text)
     source_url = Column(Text)
+    translations = Column(JSON)  # {"en": {"description": "..."}}, as on `service`
 
 
 class ServiceArea(Base):

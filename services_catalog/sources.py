@@ -22,6 +22,7 @@ from services_catalog.geography import Gazetteer
 from services_catalog.hsds import WEB_URL, ImportFailed, Problem
 from services_catalog.models import UNDATED
 from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType
+from services_catalog.translations import SERVICE_FIELDS, read_translations
 
 SOURCES_DIR = Path(__file__).resolve().parent / "data" / "sources"
 HEALTH_REGIONS = {
@@ -53,6 +54,8 @@ AGES = {"min_age": "minimum_age", "max_age": "maximum_age"}
 DAYS = {"mo": "MO", "tu": "TU", "we": "WE", "th": "TH", "fr": "FR", "sa": "SA", "su": "SU"}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CLOCK = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
+# The languages a record may also be written in, each as a block of its own (`en:`).
+TRANSLATED_LANGUAGES = ("en", "nn")
 # Where on the map an address puts a service: the postcode's poststed, or only the kommune's centre.
 POINT_PRECISION = {"town": "poststed", "kommune": "kommune"}
 
@@ -171,6 +174,7 @@ def _service(record: dict[str, Any], sources: dict[str, Any], gazetteer: Gazette
         "schedules": _schedules(slug, record, sources, report),
         "service_at_locations": _locations(slug, record.get("address"), sources, gazetteer, report),
         "x_sources": [_source(slug, sources[key]) for key in cited if key in sources],
+        **_translated(record, report),
         **_ages(record, report),
     }
     if record.get("website"):
@@ -180,6 +184,20 @@ def _service(record: dict[str, Any], sources: dict[str, Any], gazetteer: Gazette
     if isinstance(service["assured_date"], date):
         service["assured_date"] = service["assured_date"].isoformat()
     return None if report.count else service
+
+
+def _translated(record: dict[str, Any], report: Report) -> dict[str, Any]:
+    """A record's `en:` (or `nn:`) block: its description, and hours_note, as we wrote them in that language."""
+    blocks = {language: record[language] for language in TRANSLATED_LANGUAGES if language in record}
+    services = {language: {key: text for key, text in (block or {}).items() if key != "hours_note"}
+                for language, block in blocks.items() if isinstance(block, dict)}
+    for language, block in blocks.items():
+        if not isinstance(block, dict):
+            report(language, "must hold description (and hours_note) in that language")
+        elif "hours_note" in block and not isinstance(record.get("hours_note"), dict):
+            report(f"{language}.hours_note", "translates an hours_note the record does not have")
+    translations = read_translations(services, SERVICE_FIELDS, report, "translations")
+    return {"x_translations": translations} if translations else {}
 
 
 def _cited(record: dict[str, Any], sources: dict[str, Any], report: Report) -> list[str]:
@@ -345,8 +363,11 @@ def _schedules(slug: str, record: dict[str, Any], sources: dict[str, Any], repor
         })
     note = record.get("hours_note")
     if isinstance(note, dict):
+        translated = {language: {"description": block["hours_note"]} for language in TRANSLATED_LANGUAGES
+                      if isinstance(block := record.get(language), dict) and isinstance(block.get("hours_note"), str)}
         schedules.append({"id": stable_id(slug, "schedule", "note"), "description": str(note.get("text") or ""),
-                          "x_source_url": _fact_source(note, sources, "hours_note", report)})
+                          "x_source_url": _fact_source(note, sources, "hours_note", report),
+                          **({"x_translations": translated} if translated else {})})
     return schedules
 
 

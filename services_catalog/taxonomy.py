@@ -32,36 +32,43 @@ class ServiceType(str, Enum):
     ETTERVERN = "ettervern"
     HJELPETELEFON = "hjelpetelefon"
 
+    def label(self, language: str) -> str:
+        """The name people see, in bokmål, nynorsk or English (any other language gets bokmål)."""
+        return _LABELS[self][_LANGUAGES.get(language, 0)]
+
     @property
     def label_nb(self) -> str:
-        return _LABELS[self][0]
+        return self.label("nb")
 
     @property
     def label_en(self) -> str:
-        return _LABELS[self][1]
+        return self.label("en")
 
 
-_LABELS: dict[ServiceType, tuple[str, str]] = {
-    ServiceType.AKUTT: ("Akutt hjelp", "Emergency help"),
-    ServiceType.LAVTERSKEL_HELSE: ("Lavterskel helsetilbud", "Low-threshold health care"),
-    ServiceType.SKADEREDUKSJON: ("Skadereduksjon", "Harm reduction"),
+# The labels' columns: bokmål, nynorsk, English.
+_LANGUAGES = {"nb": 0, "nn": 1, "en": 2}
+_LABELS: dict[ServiceType, tuple[str, str, str]] = {
+    ServiceType.AKUTT: ("Akutt hjelp", "Akutt hjelp", "Emergency help"),
+    ServiceType.LAVTERSKEL_HELSE: ("Lavterskel helsetilbud", "Lågterskel helsetilbod", "Low-threshold health care"),
+    ServiceType.SKADEREDUKSJON: ("Skadereduksjon", "Skadereduksjon", "Harm reduction"),
     ServiceType.LAVTERSKEL_SUBSTITUSJON: (
         "Lavterskel substitusjonsbehandling",
+        "Lågterskel substitusjonsbehandling",
         "Low-threshold opioid substitution",
     ),
-    ServiceType.LAR: ("LAR (legemiddelassistert rehabilitering)", "Opioid substitution treatment (LAR)"),
-    ServiceType.AVRUSNING: ("Avrusning", "Detox"),
-    ServiceType.TSB_POLIKLINIKK: ("Ruspoliklinikk", "Outpatient addiction treatment"),
-    ServiceType.TSB_DOGN: ("Døgnbehandling", "Residential treatment"),
-    ServiceType.KOMMUNAL_RUSTJENESTE: ("Kommunens rustjeneste", "Municipal substance-use service"),
-    ServiceType.BOLIG: ("Bolig og natthjem", "Housing and night shelter"),
-    ServiceType.VARESTED: ("Værested", "Drop-in centre"),
-    ServiceType.PARORENDE: ("Tilbud til pårørende", "Support for relatives"),
-    ServiceType.BARN_UNGE: ("Tilbud til barn og unge", "Children and young people"),
-    ServiceType.BRUKERORGANISASJON: ("Brukerorganisasjon", "User organisation"),
-    ServiceType.SELVHJELP: ("Selvhjelpsgruppe", "Self-help group"),
-    ServiceType.ETTERVERN: ("Ettervern og oppfølging", "Aftercare"),
-    ServiceType.HJELPETELEFON: ("Hjelpetelefon", "Helpline"),
+    ServiceType.LAR: ("LAR (legemiddelassistert rehabilitering)", "LAR (legemiddelassistert rehabilitering)", "Opioid substitution treatment (LAR)"),
+    ServiceType.AVRUSNING: ("Avrusning", "Avrusing", "Detox"),
+    ServiceType.TSB_POLIKLINIKK: ("Ruspoliklinikk", "Ruspoliklinikk", "Outpatient addiction treatment"),
+    ServiceType.TSB_DOGN: ("Døgnbehandling", "Døgnbehandling", "Residential treatment"),
+    ServiceType.KOMMUNAL_RUSTJENESTE: ("Kommunens rustjeneste", "Rustenesta i kommunen", "Municipal substance-use service"),
+    ServiceType.BOLIG: ("Bolig og natthjem", "Bustad og natthjem", "Housing and night shelter"),
+    ServiceType.VARESTED: ("Værested", "Værestad", "Drop-in centre"),
+    ServiceType.PARORENDE: ("Tilbud til pårørende", "Tilbod til pårørande", "Support for relatives"),
+    ServiceType.BARN_UNGE: ("Tilbud til barn og unge", "Tilbod til barn og unge", "Children and young people"),
+    ServiceType.BRUKERORGANISASJON: ("Brukerorganisasjon", "Brukarorganisasjon", "User organisation"),
+    ServiceType.SELVHJELP: ("Selvhjelpsgruppe", "Sjølvhjelpsgruppe", "Self-help group"),
+    ServiceType.ETTERVERN: ("Ettervern og oppfølging", "Ettervern og oppfølging", "Aftercare"),
+    ServiceType.HJELPETELEFON: ("Hjelpetelefon", "Hjelpetelefon", "Helpline"),
 }
 
 
@@ -83,24 +90,28 @@ class Property(str, Enum):
     SOURCE = "source"  # a reviewer's note on the sourcing
 
 
+    def label(self, language: str) -> str:
+        """How a card says it, in bokmål, nynorsk or English; a property without words is its code."""
+        return _PROPERTY_LABELS[self][_LANGUAGES.get(language, 0)] if self in _PROPERTY_LABELS else self.value
+
     @property
     def label_nb(self) -> str:
-        return _PROPERTY_LABELS.get(self, (self.value, self.value))[0]
+        return self.label("nb")
 
     @property
     def label_en(self) -> str:
-        return _PROPERTY_LABELS.get(self, (self.value, self.value))[1]
+        return self.label("en")
 
 
-_PROPERTY_LABELS: dict[Property, tuple[str, str]] = {
-    Property.DROP_IN: ("uten timeavtale", "no appointment needed"),
-    Property.REFERRAL_REQUIRED: ("krever henvisning", "referral needed"),
-    Property.ANONYMOUS: ("anonymt", "anonymous"),
-    Property.FREE: ("gratis", "free"),
-    Property.SOBRIETY_REQUIRED: ("rusfritt", "drug-free"),
-    Property.ACCEPTS_LAR: ("tar imot LAR-pasienter", "accepts LAR patients"),
-    Property.FOR_RELATIVES: ("for pårørende", "for relatives"),
-    Property.RIGHT_TO_CHOOSE: ("kan velges som behandlingssted", "can be chosen for treatment"),
+_PROPERTY_LABELS: dict[Property, tuple[str, str, str]] = {
+    Property.DROP_IN: ("uten timeavtale", "utan timeavtale", "no appointment needed"),
+    Property.REFERRAL_REQUIRED: ("krever henvisning", "krev tilvising", "referral needed"),
+    Property.ANONYMOUS: ("anonymt", "anonymt", "anonymous"),
+    Property.FREE: ("gratis", "gratis", "free"),
+    Property.SOBRIETY_REQUIRED: ("rusfritt", "rusfritt", "drug-free"),
+    Property.ACCEPTS_LAR: ("tar imot LAR-pasienter", "tek imot LAR-pasientar", "accepts LAR patients"),
+    Property.FOR_RELATIVES: ("for pårørende", "for pårørande", "for relatives"),
+    Property.RIGHT_TO_CHOOSE: ("kan velges som behandlingssted", "kan veljast som behandlingsstad", "can be chosen for treatment"),
 }
 
 

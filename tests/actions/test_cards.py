@@ -1,11 +1,11 @@
 """A card as data (for the web widget): a pin only where the address is verified."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
-from actions.cards import MISSING, card_payload
+from actions.cards import MISSING, card_payload, card_values
 from services_catalog.db import session_factory
 from services_catalog.listing import Listing, read_listings
 from services_catalog.models import Location, Phone, Service, ServiceArea, ServiceAtLocation, ServiceSource
@@ -105,3 +105,36 @@ def test_a_single_address_without_a_postcode_is_still_shown(empty_catalogue_url:
         session.commit()
         listing = read_listings(session, ["u1"])["u1"]
     assert card_payload(match(listing, (60.39, 5.32), approximate=True), VALUES, "nb")["address"] == "Eksempelveien 1, Bergen"
+
+
+@pytest.fixture
+def service_in_two_languages(empty_catalogue_url: str) -> tuple[Listing, Listing]:
+    """One record written in English too, one only in Norwegian; both drop-in, with an application text."""
+    services = [
+        Service(id="t1", name="Kafé", source="test", description="Et sted å være.", drop_in=True,
+                application_process="Bare kom.", translations={"en": {"description": "A place to be."}}),
+        Service(id="t2", name="Kafé to", source="test", description="Et annet sted.", drop_in=True),
+    ]
+    with session_factory(empty_catalogue_url)() as session:
+        session.add_all(services)
+        session.commit()
+        listings = read_listings(session, ["t1", "t2"])
+        return listings["t1"], listings["t2"]
+
+
+def test_an_english_card_shows_our_english_and_says_which_text_is_norwegian(service_in_two_languages, domain):
+    translated, norwegian_only = service_in_two_languages
+    when = datetime(2026, 12, 3, 12, tzinfo=timezone.utc)
+    first = card_values(match(translated, None, True), domain, "en", ["drop-in"], when)
+    second = card_values(match(norwegian_only, None, True), domain, "en", ["drop-in"], when)
+    assert first["summary"] == "A place to be."
+    assert first["access"] == "No appointment needed. (in Norwegian) Bare kom."
+    assert second["summary"] == "(in Norwegian) Et annet sted."
+    assert second["why"] == "no appointment needed"
+
+
+@pytest.mark.parametrize("language, access", [("nb", "Uten timeavtale. Bare kom."), ("nn", "Utan timeavtale. Bare kom.")])
+def test_a_norwegian_card_shows_the_norwegian_unmarked(service_in_two_languages, domain, language, access):
+    translated, _ = service_in_two_languages
+    values = card_values(match(translated, None, True), domain, language, ["drop-in"], datetime(2026, 12, 3, 12, tzinfo=timezone.utc))
+    assert values["summary"] == "Et sted å være." and values["access"] == access

@@ -27,6 +27,8 @@ COMPLETE = {
     "status": "active",
     "application_process": "Kom innom, ingen timeavtale.",
     "fees_description": "Gratis",
+    "x_translations": {"en": {"description": "Low-threshold health care, made for the test.",
+                              "application_process": "Drop in, no appointment."}},
     "eligibility_description": "Alle over 16",
     "minimum_age": 16,
     "maximum_age": 30,
@@ -38,6 +40,7 @@ COMPLETE = {
         {"id": "eksempel-hverdag", "freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR", "opens_at": "18:00", "closes_at": "02:00",
          "timezone": 1, "valid_from": "2026-01-01", "valid_to": "2026-12-31", "x_source_url": "https://example.org/tider"},
         {"id": "eksempel-helg", "freq": "WEEKLY", "byday": "SA,SU", "opens_at": "12:00", "closes_at": "16:00",
+         "description": "Helgeåpent", "x_translations": {"en": {"description": "Open at weekends"}},
          "x_source_url": "https://example.org/tider"},
     ],
     "x_sources": [
@@ -237,3 +240,23 @@ def test_the_example_in_the_format_docs_imports(fresh, tmp_path):
     path.write_text(json.dumps([example]))
     with fresh() as session:
         assert import_files(session, [path]).services == 1
+
+
+def test_translations_survive_the_csv_datapackage(fresh, tmp_path):
+    """Spreadsheet people keep x_translations as rows (x_translations.csv); nothing is lost on the way."""
+    (tmp_path / "complete.json").write_text(json.dumps([COMPLETE]), encoding="utf-8")
+    with fresh() as session:
+        import_files(session, [tmp_path / "complete.json"])
+        session.commit()
+        export_datapackage([service_to_hsds(s) for s in all_services(session)], tmp_path / "package")
+    assert "Drop in, no appointment." in (tmp_path / "package" / "x_translations.csv").read_text(encoding="utf-8")
+    with fresh() as session:
+        for service in all_services(session):
+            session.delete(service)
+        session.commit()
+        import_files(session, [tmp_path / "package" / "datapackage.json"])
+        session.commit()
+        [again] = [service_to_hsds(s) for s in all_services(session)]
+    assert again["x_translations"] == COMPLETE["x_translations"]
+    assert {s["id"]: s.get("x_translations") for s in again["schedules"]} == {
+        s["id"]: s.get("x_translations") for s in COMPLETE["schedules"]}

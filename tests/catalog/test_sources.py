@@ -85,6 +85,28 @@ def test_a_postcode_places_the_address_at_its_town_and_says_so(tmp_path):
     assert location["addresses"][0]["state_province"] == "Vestland"
 
 
+def test_an_english_block_travels_as_x_translations_beside_the_norwegian(tmp_path):
+    path = write(tmp_path, [record("e-1", en={"description": "For the test.", "hours_note": "Closed in July."},
+                                   hours_note={"text": "Stengt i juli.", "source": "page"})])
+    [(_, service)] = compile_sources([path]).services
+    assert service["description"] == "For testen."
+    assert service["x_translations"] == {"en": {"description": "For the test."}}
+    [note] = service["schedules"]
+    assert (note["description"], note["x_translations"]) == ("Stengt i juli.", {"en": {"description": "Closed in July."}})
+
+
+@pytest.mark.parametrize("block, field", [
+    ({"summary": "Not a field."}, "translations.en"),
+    ({"description": 42}, "translations.en"),
+    ({"hours_note": "A note the record does not have."}, "en.hours_note"),
+    ("just text", "en"),
+])
+def test_a_translation_of_no_known_field_is_refused_and_named(tmp_path, block, field):
+    compiled = compile_sources([write(tmp_path, [record("e-2", en=block)])])
+    assert not compiled.services
+    assert field in {problem.field for problem in compiled.problems}, compiled.problems
+
+
 def test_the_shipped_source_files_are_valid_yaml_with_the_documented_keys():
     for path in source_files():
         document = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -99,13 +99,18 @@ def _report_reason(text: str) -> str | None:
 
 
 def detect_language(text: str) -> str | None:
-    """"en" or "nb" when the message's words say so clearly; None keeps the language as it was."""
+    """"en", "nb" or "nn" when the message's words say so clearly; None keeps the language as it was.
+
+    Words both Norwegian standards share only outvote English: they cannot tell bokmål from
+    nynorsk, so alone they keep the conversation's Norwegian (or its English) as it was.
+    """
     words = re.findall(r"[\w']+", normalise(text))
     markers = _spec()["language"]
-    english = sum(word in markers["en"] for word in words)
-    norwegian = sum(word in markers["nb"] for word in words)
-    if english > norwegian:
+    english, bokmal, nynorsk, shared = (sum(word in markers[key] for word in words) for key in ("en", "nb", "nn", "shared"))
+    if english > bokmal + nynorsk + shared:
         return "en"
-    if norwegian > english:
+    if nynorsk > bokmal:
+        return "nn"
+    if bokmal > nynorsk:
         return "nb"
     return None

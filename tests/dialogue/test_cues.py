@@ -91,7 +91,12 @@ def test_adults_are_not_youth():
         ("where can I get help", "en"),
         ("my son uses drugs", "en"),
         ("hvor kan jeg få hjelp", "nb"),
-        ("kvar kan eg få hjelp", "nb"),
+        ("kvar kan eg få hjelp", "nn"),
+        ("mora mi drikk altfor mykje, kva kan eg gjere? eg bur i Tromsø", "nn"),
+        ("jeg trenger hjelp, bor i Tromsø", "nb"),
+        # Words both standards share keep the conversation's Norwegian as it was.
+        ("ja takk", None),
+        ("hei", None),
         ("Bergen", None),
         ("5003", None),
     ],

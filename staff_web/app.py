@@ -22,7 +22,7 @@ from staff_web import api, openapi
 from staff_web.catalogue import Catalogue
 from staff_web.config import BUCKETS, CATALOGUE, KIB, LIMITS, TOKEN, Limits
 from staff_web.errors import ApiError, Handler, dumps, json_errors
-from staff_web.page import HERE, coverage_json, coverage_page, lookup_page, report_page
+from staff_web.page import HERE, NOTE_PATH, coverage_json, coverage_page, journal_note, lookup_page, report_page
 from staff_web.rate_limit import RateLimit, TokenBuckets
 
 TOKEN_SETTING = "VEIVISER_STAFF_TOKEN"
@@ -55,6 +55,7 @@ def make_app(catalogue_url: str, token: str | None = None, limits: Limits | None
     app[TOKEN] = token or ""
     app[BUCKETS] = TokenBuckets(limits.rate)
     app.router.add_get("/", lookup_page)
+    app.router.add_get(NOTE_PATH, journal_note)
     app.router.add_get("/coverage", coverage_page)
     app.router.add_get("/coverage.json", coverage_json)
     app.router.add_get("/services", api.list_services)

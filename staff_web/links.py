@@ -11,11 +11,15 @@ from urllib.parse import urlencode
 
 # The staff page's address as staff reach it; the supervisor sets the local one.
 STAFF_URL_SETTING = "VEIVISER_STAFF_URL"
+# The printable list, and the same list as plain text for a journal note.
+LOOKUP_PATH = "/"
+NOTE_PATH = "/note"
 
 
-def lookup_link(place: str, types: Iterable[str]) -> str | None:
-    """The staff page's list for this place and these service types; None when no address is set."""
+def lookup_link(place: str, types: Iterable[str], path: str = LOOKUP_PATH) -> str | None:
+    """The staff page's list (or, with NOTE_PATH, its text) for this place and these service types;
+    None when no address is set."""
     base = os.environ.get(STAFF_URL_SETTING, "").rstrip("/")
     if not base:
         return None
-    return f"{base}/?{urlencode([('place', place), *(('type', t) for t in sorted(types))])}"
+    return f"{base}{path}?{urlencode([('place', place), *(('type', t) for t in sorted(types))])}"

@@ -29,6 +29,7 @@ from staff_web.config import CATALOGUE
 from staff_web import api
 from staff_web.api import search
 from staff_web.errors import ApiError
+from staff_web.links import NOTE_PATH
 from staff_web.params import PLACE_PARAMETERS, Paging
 
 HERE = Path(__file__).resolve().parent
@@ -65,6 +66,19 @@ async def lookup_page(request: web.Request) -> web.Response:
     return web.Response(text=html, content_type="text/html", status=status)
 
 
+async def journal_note(request: web.Request) -> web.Response:
+    """The same list as plain text, for a journal note: staff paste it, so no markup and no page furniture."""
+    query = request.rel_url.query
+    try:
+        filters, paging, lookup = await search(request)
+    except BadFilter as error:
+        return web.Response(text=_error(error, query)["message"] + "\n", status=400, charset="utf-8")
+    results = _results(lookup, paging, query, set(filters.types) | set(filters.properties))
+    results.update(asked=_asked(filters, lookup), typed=_form(query)["place"] if lookup.corrected_place else None)
+    text = TEMPLATES.get_template("note.txt").render(results=results, place=lookup.corrected_place)
+    return web.Response(text=text, charset="utf-8")
+
+
 def _form(query: MultiDictProxy[str]) -> dict[str, Any]:
     """What was asked, to fill the form in again."""
     return {
@@ -88,6 +102,7 @@ def _results(lookup: Lookup, paging: Paging, query: MultiDictProxy[str], wanted:
         "pages": pages,
         "previous": _with(query, page=paging.page - 1) if paging.page > 1 else None,
         "next": _with(query, page=paging.page + 1) if paging.page < pages else None,
+        "note": NOTE_PATH + _with(query),
     }
 
 

@@ -21,7 +21,7 @@ from actions.phrasing import language_of, phrase
 from actions.refine import Refinement, refinements, titles_of, worth_offering
 from actions.report_error import SHOWN_SLOT
 from services_catalog.geography import Place
-from staff_web.links import lookup_link
+from staff_web.links import NOTE_PATH, lookup_link
 from services_catalog.opening_hours import Asked, now
 from services_catalog.reports import Channel
 from services_catalog.search import Query, Result
@@ -62,9 +62,11 @@ class ActionFindServices(Action):
         if found.result.matches and tracker.get_latest_input_channel() == Channel.SMS.value:
             dispatcher.utter_message(response="utter_report_hint_sms")
         if tracker.get_slot("for_whom") == "staff" and place is not None:
-            link = lookup_link(place.name, [t.value for t in found.query.types])
+            types = [t.value for t in found.query.types]
+            link = lookup_link(place.name, types)
             if link:
-                dispatcher.utter_message(response="utter_staff_list_link", url=link)
+                dispatcher.utter_message(response="utter_staff_list_link", url=link,
+                                         note_url=lookup_link(place.name, types, NOTE_PATH))
         dispatcher.utter_message(response="utter_national_helpline")
         buttons = [option.button for (option, _), finds in zip(found.offered, found.tried) if finds]
         if buttons:

@@ -277,8 +277,9 @@ async def test_staff_get_the_referral_route_before_the_places(
 async def test_staff_get_the_printable_list_of_the_same_search(catalogue, dispatcher, tracker_for, domain, monkeypatch):
     monkeypatch.setenv("VEIVISER_STAFF_URL", "http://127.0.0.1:8001/")
     await ACTION.run(dispatcher, tracker_for("ask_detox", location="Bodø", need="ask_detox", for_whom="staff"), domain)
-    [link] = [m["url"] for m in dispatcher.messages if m["response"] == "utter_staff_list_link"]
-    assert link == "http://127.0.0.1:8001/?place=Bod%C3%B8&type=avrusning"
+    [message] = [m for m in dispatcher.messages if m["response"] == "utter_staff_list_link"]
+    assert message["url"] == "http://127.0.0.1:8001/?place=Bod%C3%B8&type=avrusning"
+    assert message["note_url"] == "http://127.0.0.1:8001/note?place=Bod%C3%B8&type=avrusning"
 
 
 async def test_a_kommune_door_without_a_number_comes_with_navs_line(catalogue, dispatcher, tracker_for, domain):

@@ -15,9 +15,9 @@ def test_the_safety_net_always_names_113_and_the_helplines(language):
     assert {"113", "116123", "22400040"} <= numbers
 
 
-def test_english_gets_english_and_unknown_languages_get_bokmal():
+def test_each_language_gets_its_own_and_unknown_languages_get_bokmal():
     assert safety_net_text("en").startswith("Sorry")
-    assert safety_net_text("nn") == safety_net_text("nb") == safety_net_text(None)
+    assert safety_net_text("nn") != safety_net_text("nb") == safety_net_text(None) == safety_net_text("se")
 
 
 def test_a_pseudonym_is_stable_keyed_and_hides_the_number(monkeypatch):

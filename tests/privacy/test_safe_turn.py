@@ -80,7 +80,7 @@ async def test_an_error_logged_elsewhere_does_not_fail_the_turn():
 @pytest.mark.parametrize("text, expected", [
     ("vennen min puster ikke", response_text("utter_crisis_overdose", "nb", crisis_state="not_breathing")),
     ("jeg vil ikke leve lenger", response_text("utter_crisis_suicidal", "nb")),
-    ("ambulansen er på veg, kva gjer eg no?", response_text("utter_crisis_next", "nb", crisis_state=None)),
+    ("ambulansen er på veg, kva gjer eg no?", response_text("utter_crisis_next", "nn", crisis_state=None)),
 ])
 async def test_a_crisis_gets_the_crisis_answer_first_when_the_bot_is_down(text, expected):
     messages, _ = await safe_turn.answer(says_nothing, text, "web-1", "web")

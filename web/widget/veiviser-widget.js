@@ -86,6 +86,57 @@
       report: "Meld feil",
       reportShown: "Meld feil: {name}"
     },
+    nn: {
+      open: "Chat med Veiviser",
+      title: "Veiviser",
+      subtitle: "Finn hjelp for rus. Du treng ikkje seie kven du er.",
+      close: "Lukk chatten",
+      quickExit: "Forlat sida",
+      quickExitLong: "Forlat sida raskt. Du kan også trykkje Esc to gonger.",
+      quickExitHint: "Esc to gonger",
+      crisis: "Ved overdose eller fare for liv: ring ",
+      log: "Samtale med Veiviser",
+      you: "Du:",
+      bot: "Veiviser:",
+      message: "Skriv ei melding",
+      placeholder: "T.d. treng hjelp med rus, bur i Bergen",
+      send: "Send",
+      sending: "Sender …",
+      typing: "Veiviser skriv …",
+      replies: "Svaralternativ",
+      position: "Bruk posisjonen min",
+      positionHint: "Vi sender posisjonen berre når du trykkjer, og berre for å finne hjelp i nærleiken.",
+      positionAsking: "Hentar posisjonen din …",
+      positionShared: "Delte posisjonen min",
+      positionFailed: "Fekk ikkje tak i posisjonen. Du kan heller skrive staden eller postnummeret.",
+      forget: "Slett samtalen",
+      forgotten: "Samtalen er sletta, også på serveren. Du har starta ein ny, tom samtale.",
+      forgottenHere: "Samtalen er fjerna frå skjermen, og du har starta ein ny med ein ny, tilfeldig ID. " +
+        "Denne serveren kan ikkje slette den gamle samtalen på førespurnad, men han er ikkje lenger knytt til deg.",
+      empty: "Skriv ei melding før du sender.",
+      tooLong: "Meldinga er for lang ({count} teikn). Kort ho ned til høgst {max} teikn, og send på nytt. Teksten din er ikkje borte.",
+      cleaned: "Usynlege kontrollteikn vart fjerna frå meldinga.",
+      notSent: "Vi fekk ikkje sendt meldinga. Teksten din står framleis i feltet: prøv igjen om litt.",
+      offline: "Eg får ikkje kontakt med Veiviser akkurat no.",
+      // The same numbers as utter_safety_net's nynorsk variant in bot/domain/safety.yml.
+      offlineHelp: "Ved overdose eller fare for liv: ring 113. Tankar om å ta livet ditt: Mental Helse 116 123 " +
+        "eller Kirkens SOS 22 40 00 40, heile døgnet. Spørsmål om rus: chatten til RUSinfo på rusinfo.no (kvardagar 11–18).",
+      call: "Ring {number}",
+      map: "Vis på kart",
+      mapArea: "Vis området på kart",
+      mapAreaNote: "Adressa er ikkje stadfesta.",
+      website: "Nettside",
+      newTab: " (blir opna i ny fane)",
+      fits: "Passar",
+      access: "Slik",
+      hours: "Ope",
+      where: "Kvar",
+      source: "Kjelde",
+      address: "Adresse",
+      verified: "Sist kontrollert",
+      report: "Meld feil",
+      reportShown: "Meld feil: {name}"
+    },
     en: {
       open: "Chat with Veiviser",
       title: "Veiviser",
@@ -205,13 +256,20 @@
 
   /* ---------- settings from the script tag ---------- */
 
+  /** The labels' language for a page language tag: "en…" English, "nn…" nynorsk, anything else bokmål. */
+  function widgetLanguage(tag) {
+    if (tag.indexOf("en") === 0) { return "en"; }
+    if (tag.indexOf("nn") === 0) { return "nn"; }
+    return "nb";
+  }
+
   function settings() {
     var data = (script && script.dataset) || {};
     var pageLanguage = (data.lang || document.documentElement.lang || "nb").toLowerCase();
     return {
       server: (data.server || "").replace(/\/+$/, ""),
       channel: "/" + (data.channel || "/webhooks/web").replace(/^\/+|\/+$/g, ""),
-      language: pageLanguage.indexOf("en") === 0 ? "en" : "nb",
+      language: widgetLanguage(pageLanguage),
       exitUrl: data.exitUrl || DEFAULT_EXIT_URL,
       startOpen: data.open === "true"
     };

@@ -29,9 +29,12 @@ CARD_PAYLOAD_TYPE = "service_card"
 
 
 def card_values(
-    match: Match, domain: dict[str, Any], language: str, wanted: Iterable[str], when: datetime
+    match: Match, domain: dict[str, Any], language: str, wanted: Iterable[str], when: datetime, staff: bool = False
 ) -> dict[str, str]:
-    """`wanted` are the service types and Property codes the user asked for: they explain the fit."""
+    """`wanted` are the service types and Property codes the user asked for: they explain the fit.
+
+    Staff see what each number is for, as its page says, so that a line for referrers stands out.
+    """
     service = match.service
     organisation = service.organization_name
     name = service.name if names_its_organisation(service.name, organisation) else f"{service.name} ({organisation})"
@@ -41,7 +44,7 @@ def card_values(
         "why": _why(match, set(wanted), language),
         "access": _access(match, domain, language),
         "hours": _hours(match, domain, language, when),
-        "contact": _contact(match),
+        "contact": _contact(match, staff),
         "where": _where(match, domain, language),
         "address": _address(match) or MISSING,
         "source": _source(match, domain, language),
@@ -150,9 +153,10 @@ def _hours(match: Match, domain: dict[str, Any], language: str, when: datetime) 
     return phrase(domain, "utter_phrase_opens_at", language, date=f"{opening.start:%d.%m.}", time=f"{opening.start:%H:%M}")
 
 
-def _contact(match: Match) -> str:
+def _contact(match: Match, staff: bool) -> str:
     website = _website(match)
-    return ", ".join([*match.service.phones, *([website] if website else [])]) or MISSING
+    phones = (match.service.phone_lines if staff else ()) or match.service.phones
+    return ", ".join([*phones, *([website] if website else [])]) or MISSING
 
 
 def _website(match: Match) -> str | None:

@@ -131,7 +131,7 @@ async def _cards(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dic
     warned = await cautioned_services([match.service.id for match in found.result.matches])
     shown = []
     for match in found.result.matches:
-        values = card_values(match, domain, language, wanted, when)
+        values = card_values(match, domain, language, wanted, when, staff=tracker.get_slot("for_whom") == "staff")
         if match.service.id in warned:
             values["summary"] = f'{phrase(domain, "utter_phrase_caution", language)}\n{values["summary"]}'
         utter_card(dispatcher, tracker, match, values, language)

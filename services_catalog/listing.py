@@ -64,6 +64,8 @@ class Listing:
     locations: tuple[Row, ...]  # `location` rows of its addresses
     areas: tuple[Row, ...] = ()  # `service_area` rows: whom it serves
     sources: tuple[Row, ...] = ()  # `service_source` rows, the page that shows the service exists first
+    # Each number with what its page says it is for ("Inntakskontoret (spørsmål om henvisning)"), in `phones`' order.
+    phone_lines: tuple[str, ...] = ()
 
     def __getattr__(self, name: str) -> Any:
         if name in ("columns", "locations", "areas"):  # not yet set (copying, unpickling): no recursion
@@ -92,7 +94,7 @@ _SERVICES = (
     .where(Service.id.in_(_IDS))
 )
 _TYPES = select(ServiceTypeLink.service_id, ServiceTypeLink.code).where(ServiceTypeLink.service_id.in_(_IDS))
-_PHONES = select(Phone.service_id, Phone.number).where(Phone.service_id.in_(_IDS))
+_PHONES = select(Phone.service_id, Phone.number, Phone.description).where(Phone.service_id.in_(_IDS))
 _SCHEDULES = select(Schedule.__table__).where(Schedule.service_id.in_(_IDS))
 _AREAS = select(ServiceArea.__table__).where(ServiceArea.service_id.in_(_IDS))
 _SOURCES = select(ServiceSource.__table__).where(ServiceSource.service_id.in_(_IDS)).order_by(ServiceSource.position)
@@ -110,16 +112,21 @@ def read_listings(session: Session, ids: list[str]) -> dict[str, Listing]:
     database = session.connection()  # Core statements on the session's connection: no ORM work per query
     parameters = {"ids": ids}
     types = _by_service(database.execute(_TYPES, parameters), lambda row: row.code)
-    phones = _by_service(database.execute(_PHONES, parameters), lambda row: row.number)
+    phone_rows = _by_service(database.execute(_PHONES, parameters), lambda row: row)
     schedules = _by_service(database.execute(_SCHEDULES, parameters), lambda row: row)
     locations = _by_service(database.execute(_LOCATIONS, parameters), lambda row: row)
     areas = _by_service(database.execute(_AREAS, parameters), lambda row: row)
     sources = _by_service(database.execute(_SOURCES, parameters), lambda row: row)
     return {
         row.id: Listing(row, row.organization_name, row.organization_website, types[row.id],
-                        phones[row.id], schedules[row.id], locations[row.id], areas[row.id], sources[row.id])
+                        tuple(phone.number for phone in phone_rows[row.id]), schedules[row.id], locations[row.id],
+                        areas[row.id], sources[row.id], tuple(_phone_line(phone) for phone in phone_rows[row.id]))
         for row in database.execute(_SERVICES, parameters)
     }
+
+
+def _phone_line(phone: Row) -> str:
+    return f"{phone.number} ({phone.description})" if phone.description else phone.number
 
 
 def _by_service(rows: Iterable[Row], value: Any) -> defaultdict[str, tuple]:

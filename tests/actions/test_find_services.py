@@ -282,6 +282,16 @@ async def test_staff_get_the_printable_list_of_the_same_search(catalogue, dispat
     assert message["note_url"] == "http://127.0.0.1:8001/note?place=Bod%C3%B8&type=avrusning"
 
 
+@pytest.mark.parametrize("for_whom, described", [("staff", True), ("self", False)])
+async def test_staff_see_what_each_number_is_for(catalogue, dispatcher, tracker_for, domain, for_whom, described):
+    """Borgestadklinikken's intake office answers questions about referrals: staff need to see that line."""
+    await ACTION.run(dispatcher, tracker_for("ask_detox", location="Kristiansand", need="ask_detox",
+                                             for_whom=for_whom), domain)
+    contacts = [card["contact"] for card in cards(dispatcher)]
+    assert any("35 90 47 80" in contact for contact in contacts), contacts
+    assert any("35 90 47 80 (Inntakskontoret (spørsmål om henvisning)" in c for c in contacts) is described, contacts
+
+
 async def test_a_kommune_door_without_a_number_comes_with_navs_line(catalogue, dispatcher, tracker_for, domain):
     """Austevoll's door is known by name only: no "no door" message, but a number to call next to it."""
     await ACTION.run(dispatcher, tracker_for("seek_help_self", location="Austevoll", need="seek_help_self"), domain)

@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     limits = Limits(import_bytes=int(args.import_mb * 2**20), rate=RateLimit(args.rate, args.burst))
     app = make_app(args.url, os.environ.get(TOKEN_SETTING), limits)
+    security_headers.answer_refused_requests(security_headers.content_security_policy())
     web.run_app(app, host=args.host, port=args.port, print=None)
 
 

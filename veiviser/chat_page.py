@@ -14,6 +14,7 @@ WIDGET_DIR = ROOT / "web" / "widget"
 # Where browsers reach the Rasa server, for a deployment behind a proxy; never taken from the request,
 # whose Host header anyone can set (issue 17: it was reflected into the page).
 RASA_URL_SETTING = "VEIVISER_PUBLIC_RASA_URL"
+POLICY = web.AppKey("policy", str)
 
 
 def make_app(rasa_port: int, rasa_url: str | None = None) -> web.Application:
@@ -28,7 +29,8 @@ def make_app(rasa_port: int, rasa_url: str | None = None) -> web.Application:
         return web.json_response({"status": "ok"})
 
     app = web.Application(client_max_size=64 * 1024)
-    security_headers.install(app, security_headers.content_security_policy(connect_to=rasa_url))
+    app[POLICY] = security_headers.content_security_policy(connect_to=rasa_url)
+    security_headers.install(app, app[POLICY])
     app.router.add_get("/", index)
     app.router.add_get("/health", health)
     app.router.add_static("/widget/", WIDGET_DIR)
@@ -40,7 +42,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--rasa-port", type=int, default=5005)
     args = parser.parse_args()
-    web.run_app(make_app(args.rasa_port), host="127.0.0.1", port=args.port, print=None, access_log=None)
+    app = make_app(args.rasa_port)
+    security_headers.answer_refused_requests(app[POLICY])
+    web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,11 @@ names, in its Content-Security-Policy, exactly where its page may connect.
 """
 from __future__ import annotations
 
+from http import HTTPStatus
+from typing import Any
+
 from aiohttp import web
+from aiohttp.web_protocol import RequestHandler
 
 COMMON = {
     "X-Content-Type-Options": "nosniff",
@@ -35,3 +39,27 @@ def install(app: web.Application, policy: str) -> None:
         response.headers.update({**COMMON, "Content-Security-Policy": policy})
 
     app.on_response_prepare.append(add_headers)
+
+
+def answer_refused_requests(policy: str) -> None:
+    """Give aiohttp's own error answers these headers too, and a JSON body like every other error of ours.
+
+    aiohttp answers a request its parser refuses (a header over the size limit) itself, in plain
+    text, before any handler or signal of the app runs, so `install` cannot reach it. Called
+    where a server process is built, never on import: it changes aiohttp's handler for the process.
+    """
+    original = RequestHandler.handle_error
+    if getattr(original, "veiviser_policy", None) == policy:
+        return
+
+    def handle_error(self: RequestHandler, request: Any, status: int = 500, exc: BaseException | None = None,
+                     message: str | None = None) -> web.StreamResponse:
+        original(self, request, status, exc, message)  # logs, and refuses when an answer is already on its way
+        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+        response = web.json_response({"error": f"{status} {phrase}"}, status=status,
+                                     headers={**COMMON, "Content-Security-Policy": policy})
+        response.force_close()
+        return response
+
+    handle_error.veiviser_policy = policy  # type: ignore[attr-defined]
+    RequestHandler.handle_error = handle_error  # type: ignore[method-assign]

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import json
+import os
+import sys
 import threading
 
 import pytest
@@ -10,6 +13,7 @@ from aiohttp.test_utils import TestServer
 from hypothesis import HealthCheck, given, settings
 
 from tests.fuzz.hostile import header_text
+from veiviser import supervisor
 from veiviser.chat_page import make_app
 
 RASA_URL = "http://127.0.0.1:5005"
@@ -44,3 +48,21 @@ def test_no_host_header_reaches_the_page(server, tally, host):
         stripped = host.strip()
         if len(stripped) > 3 and stripped not in ("http", "https", "127.0.0.1"):
             assert f'data-server="http://{stripped}' not in page
+
+
+def test_a_header_the_parser_refuses_gets_the_security_headers(tmp_path):
+    """`python -m veiviser.chat_page` as the supervisor starts it: aiohttp's own 400 must not be frameable either."""
+    port = supervisor.free_port()
+    process = supervisor._spawn([sys.executable, "-m", "veiviser.chat_page", "--port", str(port)],
+                                dict(os.environ), tmp_path / "page.log")
+    try:
+        supervisor.wait_until_up(f"http://127.0.0.1:{port}/health", process, "chat page")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/", headers={"X-Long": "a" * 20_000})  # aiohttp's limit is 8190 bytes
+        response = connection.getresponse()
+        assert response.status == 400 and json.loads(response.read()) == {"error": "400 Bad Request"}
+        assert "frame-ancestors 'none'" in response.getheader("Content-Security-Policy", "")
+        assert response.getheader("X-Frame-Options") == "DENY"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

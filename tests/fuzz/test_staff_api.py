@@ -177,3 +177,19 @@ def test_after_the_fuzzing_the_server_answers_and_nothing_stored_changed(staff):
     after = row_counts(staff.url)
     # More rows, not fewer: a spoiled record may still be valid (its id an emoji, say) and was then rightly stored.
     assert all(after[table] >= count for table, count in counts.items()), (counts, after)
+
+
+@pytest.mark.parametrize("size_kib", [17, 64, 300])
+def test_a_header_the_parser_refuses_gets_json_and_the_security_headers(staff, tally, size_kib):
+    """aiohttp's parser answers this before any handler runs; it was plain text that any site could frame."""
+    connection = http.client.HTTPConnection("127.0.0.1", staff.port, timeout=30)
+    connection.request("GET", "/?place=Bergen", headers={"X-Long": "a" * (size_kib * 1024)})
+    response = connection.getresponse()
+    body = response.read()
+    tally("staff API: oversized header", response.status)
+    assert response.status == 400, (response.status, body[:200])
+    assert response.getheader("Content-Type", "").startswith("application/json"), body[:200]
+    assert json.loads(body) == {"error": "400 Bad Request"}
+    assert "frame-ancestors 'none'" in response.getheader("Content-Security-Policy", "")
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert staff.process.poll() is None

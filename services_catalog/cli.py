@@ -23,9 +23,10 @@ from services_catalog.geography import Gazetteer
 from services_catalog.coverage import DEFAULT_KM, measure
 from services_catalog.coverage_map import svg_map
 from services_catalog.datapackage import export_datapackage
-from services_catalog.hsds import ImportFailed, import_files, import_records
+from services_catalog.feeds import Feed, FeedError, TypeMap
+from services_catalog.hsds import WEB_URL, ImportFailed, import_files, import_records
 from services_catalog.hsds_export import all_services, export_json, service_to_hsds
-from services_catalog.models import UNDATED, Service, ServiceSource
+from services_catalog.models import UNDATED, Service, ServiceSource, ServiceTypeLink
 from services_catalog.lookup import PROPERTY_FILTERS, BadFilter, StaffFilters, build_query, parse_point, parse_when
 from services_catalog.opening_hours import now
 from services_catalog import reports as reports_module
@@ -65,16 +66,46 @@ def import_command(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.files if not p.exists()]
     if missing:
         raise UsageError(f"no such file: {', '.join(missing)}")
+    feed = _feed(args)
     migrate(make_engine(args.url))
     with open_session(args.url) as session:
         try:
-            report = import_files(session, args.files, progress=None if args.progress else False)
+            report = import_files(session, args.files, progress=None if args.progress else False, feed=feed)
         except ImportFailed as failure:
             print(f"Nothing was imported: {len(failure.problems)} problem(s).", file=sys.stderr)
             print(failure, file=sys.stderr)
             return 1
         session.commit()
     print(f"Imported {report.services} services into {_safe_url(args.url)}")
+    return 0
+
+
+def _feed(args: argparse.Namespace) -> Feed:
+    """What `--source`, `--source-date` and `--map` say of the whole feed (feeds.Feed)."""
+    if args.source is not None and not WEB_URL.match(args.source):
+        raise UsageError(f"--source must be the web address (http or https) the feed comes from, not {args.source!r}")
+    if args.source_date is not None and args.source is None:
+        raise UsageError("--source-date is the date of the --source page; give --source too")
+    try:
+        source_date = date.fromisoformat(args.source_date) if args.source_date else None
+        type_map = TypeMap.load(args.map) if args.map else TypeMap()
+    except ValueError as error:  # FeedError is one
+        raise UsageError(f"--source-date must be YYYY-MM-DD, not {args.source_date!r}"
+                         if not isinstance(error, FeedError) else str(error)) from None
+    return Feed(source_url=args.source, source_date=source_date, type_map=type_map)
+
+
+def review_command(args: argparse.Namespace) -> int:
+    """Records a feed brought without a source or a service type: staff see them, the chat waits for them."""
+    with open_session(args.url) as session:
+        sourced = select(ServiceSource.service_id)
+        typed = select(ServiceTypeLink.service_id)
+        services = session.scalars(select(Service).where(or_(Service.id.not_in(sourced), Service.id.not_in(typed)))
+                                   .order_by(Service.name)).all()
+        rows = [{"id": s.id, "name": s.name,
+                 "needs": ", ".join(need for need, missing in (("source", not s.sources), ("service type", not s.types))
+                                    if missing)} for s in services]
+    _print(rows, args.json, lambda found: tabulate(found, headers="keys") if found else "Nothing waits for review.")
     return 0
 
 
@@ -336,7 +367,16 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     import_cmd = commands.add_parser("import", help="import HSDS 3.0 JSON files or CSV datapackages, all or nothing")
     import_cmd.add_argument("files", nargs="+", type=Path)
     import_cmd.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    import_cmd.add_argument("--source", help="the public page the feed comes from; the source of every record "
+                                             "that names none (without it such records are stored unverified)")
+    import_cmd.add_argument("--source-date", help="that page's own date, YYYY-MM-DD (default: undated)")
+    import_cmd.add_argument("--map", type=Path, help="a taxonomy map: the feed's terms -> Veiviser's service types "
+                                                     "(docs/hsds-profile/README.md)")
     import_cmd.set_defaults(handler=import_command)
+
+    review_cmd = commands.add_parser("review", help="records without a source or a service type (not in the chat)")
+    review_cmd.add_argument("--json", action="store_true")
+    review_cmd.set_defaults(handler=review_command)
 
     search_cmd = commands.add_parser("search", help="find services by place, type, opening hours and what matters")
     search_cmd.add_argument("--kommune", help="kommune, town or postcode (e.g. Bergen, Romsa, 5003)")

@@ -19,6 +19,7 @@ from sqlalchemy import BigInteger, Column, Float, Integer, String, inspect
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
+from services_catalog import feeds
 from services_catalog.datapackage import is_datapackage, read_datapackage, services_file, table_file
 
 from services_catalog.geography import Gazetteer
@@ -89,24 +90,23 @@ def load_service_objects(path: Path) -> list[dict[str, Any]]:
 
 
 def service_objects(document: Any, source: str) -> list[dict[str, Any]]:
-    """Accept a bare list, a paginated HSDS list ({"contents": [...]}), {"services": [...]} or one service."""
+    """The services in any HSDS 3.0 shape (feeds.service_objects): a service, a list, a paginated list
+    ({"contents": [...]}), {"services": [...]}, an organization with its services, service_at_locations."""
     if not isinstance(document, (list, dict)):
         raise ImportFailed([Problem(source, "-", "-", "expected a JSON list or object of services")])
-    if isinstance(document, list):
-        return document
-    for key in ("contents", "services"):
-        if isinstance(document.get(key), list):
-            return document[key]
-    if "id" in document and "name" in document:
-        return [document]
-    raise ImportFailed([Problem(source, "-", "-", "no service objects found")])
+    found = feeds.service_objects(document)
+    if found is None:
+        raise ImportFailed([Problem(source, "-", "-", "no service objects found")])
+    return [obj for _, obj in feeds.merge_by_service([(source, obj) for obj in found])]
 
 
-def import_files(session: Session, paths: Iterable[Path], progress: bool | None = None) -> ImportReport:
+def import_files(session: Session, paths: Iterable[Path], progress: bool | None = None,
+                 feed: feeds.Feed | None = None) -> ImportReport:
     """Import HSDS JSON files and CSV datapackages in one transaction.
 
     Raises ImportFailed listing every problem; then nothing has changed.
     `progress` shows a bar on stderr; None shows it for large imports at a terminal.
+    `feed` says where the files come from and how their taxonomy maps (feeds.Feed).
     """
     paths = list(paths)
     problems: list[Problem] = []
@@ -121,7 +121,7 @@ def import_files(session: Session, paths: Iterable[Path], progress: bool | None 
         except RecursionError:  # the JSON parser recurses once per level of nesting
             problems.append(Problem(str(path), "-", "-", "unreadable: the JSON is nested too deeply"))
     try:
-        return import_records(session, sourced, progress, problems)
+        return import_records(session, sourced, progress, problems, feed)
     except ImportFailed as failure:
         tables = {services_file(path) for path in paths if is_datapackage(path)}
         raise ImportFailed([_in_table(problem, tables) for problem in failure.problems]) from None
@@ -135,13 +135,15 @@ def _in_table(problem: Problem, tables: set[str]) -> Problem:
 
 
 def import_records(
-    session: Session, sourced: list[tuple[str, Any]], progress: bool | None = False, problems: Iterable[Problem] = ()
+    session: Session, sourced: list[tuple[str, Any]], progress: bool | None = False, problems: Iterable[Problem] = (),
+    feed: feeds.Feed | None = None,
 ) -> ImportReport:
     """Import service objects, each with the name of where it came from, all or nothing (see import_files)."""
     report = ImportReport(problems=list(problems))
     records: list[Service] = []
+    feed, gazetteer = feed or feeds.Feed(), Gazetteer.load()
     for file, obj in tqdm(sourced, desc="Checking", unit=" services", disable=not _show_progress(progress, len(sourced))):
-        service = _checked_service(obj, file, report.problems)
+        service = _checked_service(obj, feed.prepare(obj, gazetteer), file, report.problems)
         if service is not None:
             records.append(service)
     if report.problems:
@@ -154,10 +156,17 @@ def import_records(
     return report
 
 
-def _checked_service(obj: Any, file: str, problems: list[Problem]) -> Service | None:
-    """A record whose nested parts have the wrong shape is a problem to report, not a crash."""
+def _checked_service(original: Any, obj: Any, file: str, problems: list[Problem]) -> Service | None:
+    """A record whose nested parts have the wrong shape is a problem to report, not a crash.
+
+    `obj` is the record as Veiviser reads it (feeds.Feed.prepare); `original` is kept as the feed gave it,
+    so that an export gives back every field, those the product does not use included.
+    """
     try:
-        return _service_from_hsds(obj, file, problems)
+        service = _service_from_hsds(obj, file, problems)
+        if service is not None:
+            service.hsds_original = original
+        return service
     except (AttributeError, TypeError, KeyError) as error:
         record_id = str(obj.get("id", "?")) if isinstance(obj, dict) else "?"
         problems.append(Problem(file, record_id, "-", f"malformed record: {type(error).__name__}: {error}"))
@@ -205,7 +214,7 @@ def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service 
         status=status,
         minimum_age=_integer(obj.get("minimum_age"), "minimum_age", problem),
         maximum_age=_integer(obj.get("maximum_age"), "maximum_age", problem),
-        assured_date=_date(obj.get("assured_date"), "assured_date", problem, required=True),
+        assured_date=_date(obj.get("assured_date"), "assured_date", problem),
         wait_weeks=_number(properties.get(Property.WAIT_WEEKS), "attributes.wait-weeks", problem),
         wait_measured=_date(properties.get(Property.WAIT_MEASURED), "attributes.wait-measured", problem),
         wait_source_url=properties.get(Property.WAIT_SOURCE),
@@ -217,8 +226,6 @@ def _service_from_hsds(obj: Any, file: str, problems: list[Problem]) -> Service 
         ServiceTypeLink(id=a["id"], code=a["taxonomy_term"]["code"])
         for a in _service_type_attributes(obj.get("attributes") or [], problem)
     ]
-    if not service.types:
-        problem("attributes", f"needs at least one term of taxonomy {SERVICE_TYPE_TAXONOMY}")
     organization = obj.get("organization")
     if isinstance(organization, dict) and organization.get("id"):
         service.organization_id = organization["id"]
@@ -328,10 +335,13 @@ def _service_type_attributes(attributes: list[Any], problem) -> list[dict[str, A
 
 
 def _sources(obj: dict[str, Any], problem) -> list[ServiceSource]:
-    """The pages a record's facts come from (extension `x_sources`); a record without one is refused."""
+    """The pages a record's facts come from (extension `x_sources`); a record without one is *unverified*:
+    stored and shown to staff, marked, but never in a chat answer until it has a source."""
     listed = obj.get("x_sources")
-    if not isinstance(listed, list) or not listed:
-        problem("x_sources", "every record needs at least one public page its facts come from")
+    if listed is None:
+        return []
+    if not isinstance(listed, list):
+        problem("x_sources", "must be a list of the public pages the record's facts come from")
         return []
     sources = []
     for position, item in enumerate(listed):
@@ -351,8 +361,13 @@ def _sources(obj: dict[str, Any], problem) -> list[ServiceSource]:
 
 
 def _check_sourced(service: Service, problem) -> None:
-    """A phone, address, opening hour or waiting time must name a page of the record that states it."""
+    """On a sourced record, a phone, address, opening hour or waiting time must name a page that states it.
+
+    An unverified record (no source at all) is never shown in the chat, so its facts wait for one.
+    """
     urls = {source.url for source in service.sources}
+    if not urls:
+        return
     facts = [
         *(("phones.x_source_url", phone.source_url) for phone in service.phones),
         *(("schedules.x_source_url", schedule.source_url) for schedule in service.schedules),
@@ -390,14 +405,18 @@ def _schedule(obj: dict[str, Any], problem) -> Schedule:
 
 
 def _area(obj: dict[str, Any], problem) -> ServiceArea:
-    match = AREA_URI.match(obj.get("uri") or "")
-    if not match:
+    """An SSB or ISO code places the area; a name that is one kommune or fylke does too (feeds.resolve_area).
+
+    Any other area (free text, an extent) is kept as it is, and places nothing.
+    """
+    uri = obj.get("uri")
+    match = AREA_URI.match(uri or "") or AREA_URI.match(obj.get("x_resolved_uri") or "")
+    if uri and uri.startswith("urn:ssb:") and not AREA_URI.match(uri):
         problem("service_areas.uri", "must be urn:ssb:kommune:NNNN, urn:ssb:fylke:NN or urn:iso:country:XX")
-        return ServiceArea(id=obj.get("id"), name=obj.get("name"), uri=obj.get("uri"))
-    scope = match["scope"] or "country"
-    return ServiceArea(
-        id=obj.get("id"), name=obj.get("name"), uri=obj["uri"], scope=scope, code=match["code"] or match["country"]
-    )
+    if not match:
+        return ServiceArea(id=obj.get("id"), name=obj.get("name"), uri=uri)
+    return ServiceArea(id=obj.get("id"), name=obj.get("name"), uri=uri,
+                       scope=match["scope"] or "country", code=match["code"] or match["country"])
 
 
 def _service_at_location(obj: dict[str, Any], problem) -> ServiceAtLocation:

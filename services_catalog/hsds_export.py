@@ -64,9 +64,7 @@ def service_to_hsds(service: Service) -> dict[str, Any]:
         "organization": _organization(service),
         "phones": [_sourced(_plain(p, "id", "number", "type", "description"), p) for p in _by_id(service.phones)],
         "schedules": [_schedule(s) for s in _by_id(service.schedules)],
-        "service_areas": [
-            {**_plain(a, "id", "name", "uri"), "extent_type": "text"} for a in _by_id(service.service_areas)
-        ],
+        "service_areas": [_plain(a, "id", "name", "uri") for a in _by_id(service.service_areas)],
         "languages": [_plain(l, "id", "name", "code") for l in _by_id(service.languages)],
         "service_at_locations": [
             {"id": sal.id, "location": _location(sal.location)} for sal in _by_id(service.service_at_locations)
@@ -77,7 +75,36 @@ def service_to_hsds(service: Service) -> dict[str, Any]:
     }
     if service.organization_id:
         obj["organization_id"] = service.organization_id
+    original = service.hsds_original if isinstance(service.hsds_original, dict) else {}
+    obj = _with_original(original, obj)
+    obj["attributes"] += [a for a in original.get("attributes") or [] if _foreign(a)]
+    for area in obj["service_areas"]:
+        area.setdefault("extent_type", "text")
     return _without_empty(obj)
+
+
+def _with_original(original: Any, ours: Any) -> Any:
+    """Ours over the object as its feed gave it: what the product models is ours, the rest comes back as given.
+
+    List items meet by id; a list of one (the one address a location holds here) meets its one
+    counterpart and keeps the feed's id. Our "" (a required field we do not know) keeps the feed's value.
+    """
+    if ours == "" and original not in (None, ""):
+        return original
+    if isinstance(original, dict) and isinstance(ours, dict):
+        return {**original, **{key: _with_original(original.get(key), value) for key, value in ours.items()}}
+    if isinstance(original, list) and isinstance(ours, list):
+        by_id = {item.get("id"): item for item in original if isinstance(item, dict) and item.get("id")}
+        if len(ours) == len(original) == 1 and isinstance(ours[0], dict) and ours[0].get("id") not in by_id:
+            return [{**_with_original(original[0], ours[0]), "id": original[0].get("id", ours[0].get("id"))}]
+        return [_with_original(by_id.get(item.get("id")) if isinstance(item, dict) else None, item) for item in ours]
+    return ours
+
+
+def _foreign(attribute: Any) -> bool:
+    """An attribute of a taxonomy not ours: kept as the feed gave it (ours are made from the columns)."""
+    term = (attribute.get("taxonomy_term") or {}) if isinstance(attribute, dict) else {}
+    return term.get("taxonomy") not in (SERVICE_TYPE_TAXONOMY, PROPERTY_TAXONOMY)
 
 
 def taxonomy_term(taxonomy: str, code: str) -> dict[str, Any]:

@@ -88,7 +88,8 @@ class Listing:
 
 _IDS = bindparam("ids", expanding=True)
 _SERVICES = (
-    select(Service.__table__, Organization.name.label("organization_name"),
+    # Every column but the feed's own object, which only an export reads.
+    select(*(c for c in Service.__table__.c if c.key != "hsds_original"), Organization.name.label("organization_name"),
            Organization.website.label("organization_website"))
     .outerjoin(Organization.__table__, Organization.id == Service.organization_id)
     .where(Service.id.in_(_IDS))

@@ -101,6 +101,7 @@ def build_query(filters: StaffFilters, gazetteer: Gazetteer, now: datetime) -> S
         language=filters.language.lower() if filters.language else None,
         limit=filters.limit,
         sort=filters.sort,
+        include_unreviewed=True,  # staff see what a feed brought before it is sourced and mapped, marked
         **filters.properties,
     ), place)
 

@@ -62,6 +62,8 @@ class Service(Base):
     # The free-text fields in other languages, as we wrote them: {"en": {"description": "..."}}
     # (the extension `x_translations`, docs/catalogue-format.md). The columns above are Norwegian.
     translations = Column(JSON)
+    # The HSDS object as its feed gave it, so an export gives back the fields the product does not use.
+    hsds_original = Column(JSON)
 
     organization = relationship("Organization", back_populates="services", lazy="joined")
     types = relationship("ServiceTypeLink", cascade="all, delete-orphan", lazy="selectin")

@@ -117,6 +117,8 @@ class Query:
     sort: Sort = Sort.DISTANCE
     # Within each distance band, services known to take people without a referral come first.
     open_door_first: bool = False
+    # Records without a source or a service type (an unmapped feed): staff see them, marked; the chat never.
+    include_unreviewed: bool = False
 
     def __post_init__(self) -> None:
         """Refuse a query that would silently find nothing (a typo in a type, a naive time)."""
@@ -348,6 +350,8 @@ class _Nearest:
 def _fitting(index: SearchIndex, query: Query) -> np.ndarray:
     """Every filter but the exact opening hours, over all services at once."""
     fits = index.active.copy()
+    if not query.include_unreviewed:
+        fits &= index.reviewed
     if query.types:
         wanted = np.uint32(sum(int(TYPE_BITS[ServiceType(code).value]) for code in query.types))
         fits &= (index.types & wanted) != 0

@@ -34,6 +34,7 @@ from services_catalog.models import (
     Service,
     ServiceArea,
     ServicePoint,
+    ServiceSource,
     ServiceTypeLink,
 )
 from services_catalog.opening_hours import (
@@ -105,6 +106,7 @@ class SearchIndex:
     position: dict[str, int]  # id -> its place in `ids`
     names: tuple[str, ...]
     active: np.ndarray
+    reviewed: np.ndarray  # has a source and a service type (feeds.py); only these reach the chat
     national: np.ndarray
     types: np.ndarray
     properties: dict[str, np.ndarray]  # column -> 1 yes, 0 no, -1 not known
@@ -218,6 +220,7 @@ def build(session: Session, token: int) -> SearchIndex:
         position=position,
         names=names,
         active=np.array([row.status == "active" for row in rows], dtype=bool),
+        reviewed=_reviewed(session, position, len(ids)),
         national=national,
         types=_type_bits(session, position, len(ids)),
         properties={c: np.array([_tristate(getattr(row, c)) for row in rows], dtype=np.int8) for c in properties},
@@ -246,6 +249,13 @@ def build(session: Session, token: int) -> SearchIndex:
         points_by_lat=by_lat,
         lat_sorted=point_lat[by_lat],
     )
+
+
+def _reviewed(session: Session, position: dict[str, int], size: int) -> np.ndarray:
+    """Services with a source and a service type: the only ones a chat answer may show (feeds.py)."""
+    sourced = _flags(size, position, session.execute(select(ServiceSource.service_id).distinct()).scalars())
+    typed = _flags(size, position, session.execute(select(ServiceTypeLink.service_id).distinct()).scalars())
+    return sourced & typed
 
 
 def _tristate(value: bool | None) -> int:

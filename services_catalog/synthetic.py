@@ -513,6 +513,7 @@ def _service_row(obj: dict[str, Any]) -> dict[str, Any]:
         "wait_measured": date.fromisoformat(measured) if measured else None,
         "wait_source_url": properties.get(P.WAIT_SOURCE),
         "source": properties[P.SOURCE],
+        "hsds_original": None,  # its objects hold only fields the catalogue models: an export is the same without
         **{column_name(p): (properties[p] == "true") if p in properties else None for p in BOOLEAN_PROPERTIES},
     }
 

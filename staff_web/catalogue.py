@@ -162,4 +162,6 @@ def _match(match: Match, when: datetime) -> dict[str, Any]:
         "kommune": match.kommune_name,
         "open_now": match.open_now,
         "opening": None if opening is None else {"start": opening.start.isoformat(), "end": opening.end.isoformat()},
+        "unverified": not service.sources,
+        "untyped": not service.type_codes,
     }

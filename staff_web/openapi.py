@@ -176,6 +176,10 @@ def document() -> dict[str, Any]:
                         "opening": {"type": ["object", "null"], "description": "The current or next opening.",
                                     "properties": {"start": {"type": "string", "format": "date-time"},
                                                    "end": {"type": "string", "format": "date-time"}}},
+                        "unverified": {"type": "boolean",
+                                       "description": "No source page yet: never shown in the chat (docs/hsds-profile)."},
+                        "untyped": {"type": "boolean",
+                                    "description": "No Veiviser service type yet: never shown in the chat."},
                     },
                 },
                 "ServicePage": {

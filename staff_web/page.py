@@ -149,6 +149,8 @@ def _card(found: Found, wanted: set[str], moment: datetime) -> dict[str, Any]:
         "verified": _day(service.get("assured_date")),
         "wait_weeks": properties.get(Property.WAIT_WEEKS.value),
         "reports_open": match.get("reports_open", 0),
+        "unverified": match.get("unverified", False),
+        "untyped": match.get("untyped", False),
         "caution": match.get("caution", False),
     }
 

@@ -117,3 +117,30 @@ def test_open_at_a_time_when_rusinfo_is_closed(url):
 def test_search_rejects_bad_arguments_clearly(url, args, complaint):
     result = veiviser(url, "search", *args)
     assert result.returncode == 2 and complaint in result.stderr, result.stderr
+
+
+FEEDS = Path(__file__).parent / "feeds"
+
+
+def test_a_feed_without_provenance_waits_for_review_and_with_it_does_not(url):
+    result = veiviser(url, "import", str(FEEDS / "service.json"), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    waiting = json.loads(veiviser(url, "review", "--json").stdout)
+    assert [(row["name"], row["needs"]) for row in waiting] == [("Eksempel lavterskel helsetilbud", "source, service type")]
+    result = veiviser(url, "import", str(FEEDS / "service.json"), "--no-progress", "--source", "https://example.org/feed",
+                      "--source-date", "2026-11-01", "--map", str(FEEDS / "type-map.yml"))
+    assert result.returncode == 0, result.stderr
+    assert "Nothing waits for review." in veiviser(url, "review").stdout
+    shown = json.loads(veiviser(url, "show", "ff000000-0000-4000-8000-000000000001", "--json").stdout)
+    assert "avrusning" in json.dumps(shown) and "https://example.org/feed" in json.dumps(shown)
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--source", "example.org/feed"], "--source must be the web address"),
+    (["--source", "https://example.org/feed", "--source-date", "1.11.2026"], "--source-date must be YYYY-MM-DD"),
+    (["--source-date", "2026-11-01"], "give --source too"),
+    (["--map", "missing.yml"], "missing.yml"),
+])
+def test_bad_feed_settings_are_usage_errors_that_say_what_to_fix(url, args, says):
+    result = veiviser(url, "import", str(FEEDS / "service.json"), *args)
+    assert result.returncode == 2 and says in result.stderr, result.stderr

@@ -46,8 +46,7 @@ def test_reimport_is_idempotent(session):
 
 def test_a_bad_record_changes_nothing_and_every_problem_is_named(session, tmp_path):
     good = first_record()
-    bad = dict(good, id="bad-1", status="maybe", assured_date="22.11.2026")
-    del bad["x_sources"]
+    bad = dict(good, id="bad-1", status="maybe", assured_date="22.11.2026", x_sources="https://example.org")
     path = tmp_path / "mixed.json"
     path.write_text(json.dumps({"services": [good, bad]}))
 

@@ -60,11 +60,13 @@ def test_the_importer_accepts_them_and_the_bulk_loader_writes_the_same_rows(empt
 
 
 def _rows(url: str) -> dict[str, list[tuple]]:
-    """Every table's rows, sorted; the index's own row numbers and the random revision token are left out."""
+    """Every table's rows, sorted; the index's own row numbers and the random revision token are left out,
+    and so is the feed's own object, which the bulk loader does not keep (synthetic.py says why)."""
     tables = {}
+    left_out = {("service_point", "id"), ("service", "hsds_original")}
     with session_factory(url)() as session:
         for table in (t for t in Base.metadata.sorted_tables if t.name != "catalogue_revision"):
-            columns = [c for c in table.c if not (table.name == "service_point" and c.name == "id")]
+            columns = [c for c in table.c if (table.name, c.name) not in left_out]
             rows = session.execute(select(*columns)).all()
             tables[table.name] = sorted((tuple(_plain(v) for v in row) for row in rows), key=repr)
     return tables

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import html
+import json
 import re
+from pathlib import Path
 
 from services_catalog.taxonomy import ServiceType
 from tests.staff_web.conftest import auth, example_service
+
+FEEDS = Path(__file__).parents[1] / "catalog" / "feeds"
 
 
 async def page(client, **params) -> tuple[int, str]:
@@ -111,3 +115,15 @@ async def test_the_coverage_page_shows_the_table_and_a_map(reader):
     assert (await reader.get("/coverage", params={"type": "<script>"})).status == 400
     report = await (await reader.get("/coverage.json")).json()
     assert len(report["kommuner"]) == 357
+
+
+async def test_a_record_without_source_or_type_is_shown_to_staff_marked(writer):
+    """A feed's record not yet sourced or mapped: staff see it, marked; the chat does not (tests/catalog/test_feeds.py)."""
+    plain = json.loads((FEEDS / "service.json").read_text(encoding="utf-8"))
+    assert (await writer.post("/import", json=[plain], headers=auth())).status == 200
+    status, text = await page(writer, place="Bergen", per_page="100")
+    card = next(part for part in text.split('<li class="card"') if plain["id"] in part)
+    assert "Ikke kontrollert" in card and "Ikke kategorisert" in card
+    found = await (await writer.get("/services", params={"place": "Bergen", "per_page": "100"})).json()
+    match = next(s["match"] for s in found["contents"] if s["id"] == plain["id"])
+    assert match["unverified"] is True and match["untyped"] is True

@@ -23,7 +23,8 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         "assured_date")),
     "location": ("locations.csv", (
         "id", "location_type", "name", "description", "latitude", "longitude", "x_point_precision", "x_source_url")),
-    "address": ("addresses.csv", ("id", "location_id", "address_1", "city", "postal_code", "country", "address_type")),
+    "address": ("addresses.csv", ("id", "location_id", "address_1", "city", "state_province", "postal_code", "country",
+                                  "address_type")),
     "service_at_location": ("service_at_location.csv", ("id", "service_id", "location_id")),
     "phone": ("phones.csv", ("id", "service_id", "number", "type", "description", "x_source_url")),
     "schedule": ("schedules.csv", (
@@ -92,11 +93,13 @@ def read_datapackage(path: Path) -> list[tuple[str, dict[str, Any]]]:
         for row in tables[table]:
             by_service[row.get("service_id", "")][key].append(_without(row, "service_id"))
     locations = _locations(tables)
+    organizations = {row["id"]: row for row in tables["organization"]}
+    _attach_other_tables(directory, by_service, locations, organizations)
     for row in tables["service_at_location"]:
         location = locations.get(row.get("location_id", ""), {"id": row.get("location_id")})
-        by_service[row.get("service_id", "")]["service_at_locations"].append({"id": row["id"], "location": location})
+        by_service[row.get("service_id", "")]["service_at_locations"].append(
+            {**_without(row, "service_id", "location_id"), "location": location})
     attributes = _attributes(tables)
-    organizations = {row["id"]: row for row in tables["organization"]}
     file = services_file(path)
     return [
         (file, {
@@ -108,6 +111,26 @@ def read_datapackage(path: Path) -> list[tuple[str, dict[str, Any]]]:
         })
         for row in tables["service"]
     ]
+
+
+def _attach_other_tables(directory: Path, by_service: dict[str, Any], locations: dict[str, dict[str, Any]],
+                         organizations: dict[str, dict[str, Any]]) -> None:
+    """Tables the product does not read (contacts.csv, funding.csv, accessibility.csv, ...) are kept too.
+
+    Each row goes, under its table's name, to the service, location or organization it names, so
+    that it is stored with the record and comes back in a JSON export.
+    """
+    known = {file for file, _columns in TABLES.values()}
+    for path in sorted(directory.glob("*.csv")):
+        if path.name in known:
+            continue
+        for row in _read(path, need_id=False):
+            if row.get("service_id"):
+                by_service[row["service_id"]][path.stem].append(_without(row, "service_id"))
+            elif row.get("location_id") in locations:
+                locations[row["location_id"]].setdefault(path.stem, []).append(_without(row, "location_id"))
+            elif row.get("organization_id") in organizations:
+                organizations[row["organization_id"]].setdefault(path.stem, []).append(_without(row, "organization_id"))
 
 
 def table_file(services_csv: str, field: str) -> str:
@@ -193,7 +216,7 @@ def _attributes(tables: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[
     return found
 
 
-def _read(path: Path) -> list[dict[str, str]]:
+def _read(path: Path, need_id: bool = True) -> list[dict[str, str]]:
     """A missing table is an empty one: a small catalogue need not have every file.
 
     Raises ValueError naming the file and line where the CSV is broken or a
@@ -209,7 +232,7 @@ def _read(path: Path) -> list[dict[str, str]]:
         except csv.Error as error:
             raise ValueError(f"{path.name} line {reader.line_num}: {error}") from None
     for number, row in enumerate(rows, start=2):
-        if not isinstance(row.get("id"), str):
+        if need_id and not isinstance(row.get("id"), str):
             raise ValueError(f"{path.name}: row {number} has no id")
     return rows
 
@@ -227,8 +250,8 @@ def _typed(row: dict[str, str]) -> dict[str, Any]:
     return typed
 
 
-def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k != key}
+def _without(row: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in keys}
 
 
 def _descriptor() -> dict[str, Any]:

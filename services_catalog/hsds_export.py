@@ -80,6 +80,8 @@ def service_to_hsds(service: Service) -> dict[str, Any]:
     obj["attributes"] += [a for a in original.get("attributes") or [] if _foreign(a)]
     for area in obj["service_areas"]:
         area.setdefault("extent_type", "text")
+    for at_location in obj["service_at_locations"]:
+        _address_defaults(at_location["location"])
     return _without_empty(obj)
 
 
@@ -199,9 +201,16 @@ def _location(location: Location) -> dict[str, Any]:
     if any(address.values()):
         # HSDS requires postal_code and state_province; "" where the source did not give them.
         obj["addresses"] = [{"id": derived_id("address", location.id), **address,
-                             "address_1": location.address_1 or "", "postal_code": location.postal_code or "", "state_province": _fylke(location),
-                             "country": "NO", "address_type": "physical" if location.location_type != "postal" else "postal"}]
+                             "address_1": location.address_1 or "", "postal_code": location.postal_code or "",
+                             "state_province": _fylke(location)}]
     return obj
+
+
+def _address_defaults(location: dict[str, Any]) -> None:
+    """What HSDS requires of an address and a feed may already say (another country, a postal address)."""
+    for address in location.get("addresses") or []:
+        address.setdefault("country", "NO")
+        address.setdefault("address_type", "postal" if location.get("location_type") == "postal" else "physical")
 
 
 def _fylke(location: Location) -> str:

@@ -115,8 +115,9 @@ def document() -> dict[str, Any]:
                 "summary": "Import HSDS services all or nothing, upserting by id.",
                 "security": [{"bearer": []}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "description": "A list of services, an HSDS paginated list ({\"contents\": [...]}), "
-                                   "{\"services\": [...]} or one service.",
+                    "description": "Any HSDS 3.0 shape: a service, a list or paginated list ({\"contents\": [...]}) "
+                                   "of them, {\"services\": [...]}, an organization with its services, or "
+                                   "service_at_locations. Records without x_sources are stored unverified.",
                     "oneOf": [{"type": "array", "items": {"$ref": "#/components/schemas/Service"}},
                               {"type": "object"}]}}}},
                 "responses": {
@@ -150,6 +151,13 @@ def document() -> dict[str, Any]:
                 "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
                               "400": {"description": "HTML page naming the mistake",
                                       "content": {"text/html": {"schema": {"type": "string"}}}}},
+            }},
+            "/note": {"get": {
+                "operationId": "getJournalNote",
+                "summary": "The staff page's list as plain text, to paste into a journal note; the query parameters of /.",
+                "responses": {"200": {"description": "Plain text", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                              "400": {"description": "Plain text naming the mistake",
+                                      "content": {"text/plain": {"schema": {"type": "string"}}}}},
             }},
         },
         "components": {

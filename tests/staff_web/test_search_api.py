@@ -134,3 +134,16 @@ async def test_an_unknown_service_or_path_is_a_json_404(reader):
     for path in ("/services/no-such-id", "/no/such/path"):
         response = await reader.get(path)
         assert response.status == 404 and (await response.json())["error"]
+
+
+async def test_services_carry_their_sourced_addresses_as_hsds_locations(reader):
+    """Issue 14, item 5: service_at_location, location and address, as HSDS models them, in the list and alone."""
+    body = await (await reader.get("/services", params={"place": "Bergen", "per_page": "50"})).json()
+    located = [s for s in body["contents"] if s.get("service_at_locations")]
+    assert located, "the shipped catalogue has addresses in Bergen"
+    for service in located:
+        location = service["service_at_locations"][0]["location"]
+        address = location["addresses"][0]
+        assert address["address_1"] and address["country"] == "NO" and location["x_source_url"].startswith("https://")
+    alone = await (await reader.get(f"/services/{located[0]['id']}")).json()
+    assert alone["service_at_locations"] == located[0]["service_at_locations"]

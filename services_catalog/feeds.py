@@ -97,7 +97,7 @@ class Feed:
             _stamp(prepared, self)
         mapped = [code for code in self.type_map.types_of(obj.get("attributes") or []) if code not in _own_types(obj)]
         if mapped:
-            prepared["attributes"] = [*(obj.get("attributes") or []),
+            prepared["attributes"] = [*(prepared.get("attributes") or []),
                                       *(_type_attribute(str(obj.get("id")), code) for code in mapped)]
         if isinstance(obj.get("service_areas"), list):
             prepared["service_areas"] = [_placed(area, gazetteer) for area in obj["service_areas"]]

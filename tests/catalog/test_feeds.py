@@ -195,3 +195,17 @@ def test_the_services_wrapper_is_not_mistaken_for_an_organization(session, tmp_p
     path.write_text(json.dumps({"services": listed}), encoding="utf-8")
     import_files(session, [path])
     assert exported(session)[listed[0]["id"]]["organization"]["name"] == "List organisation"
+
+
+def test_a_published_wait_in_a_mapped_feed_takes_the_feeds_page(session, tmp_path):
+    """The wait needs its page as every fact does; stamping and mapping together must keep both."""
+    service = json.loads((FEEDS / "service.json").read_text(encoding="utf-8"))
+    service["attributes"].append({"id": "ff000000-0000-4000-8000-000000000091", "value": "6",
+                                  "taxonomy_term": {"id": "t-wait", "code": "wait-weeks", "name": "wait-weeks",
+                                                    "description": "wait-weeks", "taxonomy": "veiviser-egenskap"}})
+    path = tmp_path / "waits.json"
+    path.write_text(json.dumps(service), encoding="utf-8")
+    import_files(session, [path], feed=Feed(source_url=PAGE, type_map=TypeMap.load(FEEDS / "type-map.yml")))
+    session.commit()
+    [stored] = session.scalars(select(Service)).all()
+    assert (stored.wait_weeks, stored.wait_source_url, stored.type_codes) == (6.0, PAGE, ["avrusning"])

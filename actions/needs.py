@@ -39,15 +39,6 @@ def open_door_first(need: str) -> bool:
 OPIOIDS = {"opioider", "heroin", "metadon", "buprenorfin"}
 
 
-def need_for(intent: str | None, substance: str | None, previous: str | None) -> str:
-    """The need to search for: this turn's intent, else the one already given."""
-    if intent in NEEDS:
-        return intent
-    if intent == "inform_substance" and uses_opioids(substance):
-        return "ask_substitution"
-    return previous or GENERAL_NEED
-
-
 def uses_opioids(substance: str | None) -> bool:
     return bool(substance) and substance.lower() in OPIOIDS
 
@@ -74,7 +65,7 @@ PRIORITY_PROPERTIES: dict[str, Property] = {
     "lar_friendly": Property.ACCEPTS_LAR,
 }
 # "Under 18" without an age: search as for the oldest who still counts as young.
-YOUTH_AGE = 17
+YOUTH_AGE = ADULT_AGE - 1
 
 
 def wanted_properties(priorities: Iterable[str]) -> list[Property]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-DEFAULT_LANGUAGE = "nb"
+from bot.domain_texts import DEFAULT_LANGUAGE, choose_variant
 
 
 def language_of(tracker: Tracker) -> str:
@@ -22,13 +22,5 @@ def phrase(domain: dict[str, Any], name: str, language: str, **values: Any) -> s
 
 
 def variant(domain: dict[str, Any], name: str, language: str) -> dict[str, Any]:
-    """The response variation Rasa would pick for this language: its own, else the unconditioned one."""
-    variants = domain["responses"][name]
-    chosen = next((v for v in variants if _for_language(v, language)), None)
-    return chosen or next(v for v in variants if not v.get("condition"))
-
-
-def _for_language(variant: dict[str, Any], language: str) -> bool:
-    return any(
-        c.get("name") == "language" and c.get("value") == language for c in variant.get("condition") or []
-    )
+    """The response variation Rasa would pick for this language, from the domain the action server was given."""
+    return choose_variant(domain["responses"][name], {"language": language})

@@ -31,12 +31,19 @@ def _holds(variant: dict[str, Any], slots: dict[str, Any]) -> bool:
     return all(slots.get(c["name"]) == c["value"] for c in variant.get("condition") or [])
 
 
+def choose_variant(variants: list[dict[str, Any]], slots: dict[str, Any]) -> dict[str, Any]:
+    """The variant Rasa sends for these slots: one whose conditions all hold, else the unconditioned one.
+
+    The one place a language variant is picked: the channels (here) and the actions' card
+    phrases (actions/phrasing.py) both come through it.
+    """
+    conditional = [v for v in variants if v.get("condition") and _holds(v, slots)]
+    return (conditional or [v for v in variants if not v.get("condition")])[0]
+
+
 def response_variant(name: str, language: str | None = None, **slots: Any) -> dict[str, Any]:
     """The variant Rasa would send for these slots: bokmål unless the domain has one for the conversation's language."""
-    filled = {"language": language or DEFAULT_LANGUAGE, **slots}
-    variants = _responses()[name]
-    conditional = [v for v in variants if v.get("condition") and _holds(v, filled)]
-    return (conditional or [v for v in variants if not v.get("condition")])[0]
+    return choose_variant(_responses()[name], {"language": language or DEFAULT_LANGUAGE, **slots})
 
 
 def response_text(name: str, language: str | None = None, **slots: Any) -> str:

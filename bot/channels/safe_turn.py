@@ -31,6 +31,7 @@ from bot.safety_net import safety_net_text
 logger = logging.getLogger(__name__)
 TIMEOUT_SETTING = "VEIVISER_TURN_TIMEOUT_S"
 DEFAULT_TIMEOUT_S = 15.0  # below the widget's 20 s, so the channel's answer arrives first
+EMERGENCY_NUMBER = "113"  # a reply that gives it already points a crisis to help
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -104,9 +105,7 @@ async def answer(handle: Handler, text: str, sender_id: str, channel: str) -> tu
             logger.debug("Traceback of the failed turn", exc_info=True)
             turn.failed = True
     messages = list(collector.messages)
-    if turn.failed or not messages:
-        return with_safety_net(messages, text, sender_id), False
-    return messages, True
+    return with_safety_net(messages, text, sender_id, failed=turn.failed), not (turn.failed or not messages)
 
 
 def crisis_answer(text: str, recipient_id: str, language: str | None = None) -> list[dict[str, Any]]:
@@ -123,11 +122,19 @@ def crisis_answer(text: str, recipient_id: str, language: str | None = None) -> 
     return response_messages(f"utter_{crisis}", recipient_id, language) if crisis else []
 
 
-def with_safety_net(messages: list[dict[str, Any]], text: str, sender_id: str) -> list[dict[str, Any]]:
-    """What got out, plus the crisis answer or the safety net if it is not already there."""
+def with_safety_net(messages: list[dict[str, Any]], text: str, recipient_id: str, failed: bool = True,
+                    language: str | None = None) -> list[dict[str, Any]]:
+    """What got out, with what every channel owes the person whatever happened in the turn.
+
+    A crisis message gets the crisis answer first unless the reply already gives 113; a turn that
+    failed or said nothing gets the safety net (113 and the helplines) after what got out.
+    `language` is the conversation's where known; else the message's own words decide.
+    """
     said = {message.get("text") for message in messages}
-    crisis = crisis_answer(text, sender_id)
+    crisis = crisis_answer(text, recipient_id, language)
     if crisis:
-        return messages if any("113" in str(t) for t in said) else [*crisis, *messages]
-    extra = safety_net_text(detect_language(text))
-    return messages if extra in said else [*messages, {"recipient_id": sender_id, "text": extra}]
+        return messages if any(EMERGENCY_NUMBER in str(t) for t in said) else [*crisis, *messages]
+    if not failed and messages:
+        return messages
+    extra = safety_net_text(language or detect_language(text))
+    return messages if extra in said else [*messages, {"recipient_id": recipient_id, "text": extra}]

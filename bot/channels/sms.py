@@ -17,7 +17,9 @@ Flow of one SMS:
    turn, read from the tracker, so any replica can answer it.
 6. If the bot cannot answer (Rasa raises, an action fails, the time is up, or
    it said nothing), the SMS carries the safety-net text with 113 and the
-   helplines; a crisis message without 113 in the reply gets it first.
+   helplines; a crisis message without 113 in the reply gets the crisis answer
+   first. Both come from safe_turn.with_safety_net, as on the web, within the
+   same turn time limit (VEIVISER_TURN_TIMEOUT_S).
 7. The turn becomes SMS of at most 3 segments each (sms_text) and each is
    sent with retries (sms_delivery).
 """
@@ -46,8 +48,8 @@ from bot.commands import as_command_or_text
 from bot.crisis import normalise
 from bot.pseudonym import pseudonym
 from bot.redaction import redact
-from bot.channels.safe_turn import crisis_answer, watched_turn
-from bot.safety_net import safety_net_text
+from bot.channels.safe_turn import turn_timeout_s as turn_timeout_s_setting
+from bot.channels.safe_turn import watched_turn, with_safety_net
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +58,6 @@ CHANNEL = "sms"
 ROUTES = {"webhook": "generic", "link": "link", "twilio": "twilio"}
 STOP_WORDS = frozenset({"stopp", "stop", "slett"})
 STOP_CONFIRMATION = "utter_conversation_reset"
-TURN_TIMEOUT_S = 20.0
 DRAIN_TIMEOUT_S = 30.0
 
 
@@ -96,17 +97,6 @@ def language_of(tracker: Optional[DialogueStateTracker]) -> Optional[str]:
     return tracker.get_slot("language") if tracker is not None else None
 
 
-def with_safety_net(turn: Turn, user_text: str) -> list[dict[str, Any]]:
-    """The turn's messages, plus the safety net where the bot failed, or the crisis answer (113 first) where it lacks 113."""
-    crisis = crisis_answer(user_text, "", turn.language)
-    if crisis:
-        has_113 = any("113" in str(m.get("text") or "") for m in turn.messages)
-        return turn.messages if has_113 else [*crisis, *turn.messages]
-    if turn.failed or not turn.messages:
-        return [*turn.messages, {"text": safety_net_text(turn.language)}]
-    return turn.messages
-
-
 class SmsInput(InputChannel):
     """Rasa input channel `sms` (credentials.yml: `bot.channels.sms.SmsInput`)."""
 
@@ -123,12 +113,13 @@ class SmsInput(InputChannel):
         gateways: Mapping[str, Gateway],
         seen: Optional[SeenMessages] = None,
         retry: RetryPolicy = RetryPolicy(),
-        turn_timeout_s: float = TURN_TIMEOUT_S,
+        turn_timeout_s: Optional[float] = None,
     ) -> None:
+        """`turn_timeout_s` defaults to the one setting every channel shares (safe_turn.turn_timeout_s)."""
         self.gateways = dict(gateways)
         self.seen: SeenMessages = seen or seen_messages()
         self.retry = retry
-        self.turn_timeout_s = turn_timeout_s
+        self.turn_timeout_s = turn_timeout_s or turn_timeout_s_setting()
         self._tasks: set[asyncio.Task] = set()
         self._session: Optional[aiohttp.ClientSession] = None
 
@@ -189,7 +180,7 @@ class SmsInput(InputChannel):
             messages = await self._reply(getattr(app.ctx, "agent", None), conversation, sms.text)
         except Exception as error:  # a bug here must still not leave the person without an answer
             logger.error("sms.reply.failed conversation=%s error=%s", conversation, type(error).__name__)
-            messages = with_safety_net(Turn(failed=True), sms.text)
+            messages = with_safety_net([], sms.text, conversation)
         for text in format_turn(messages):
             await deliver(self._client(), gateway, sms.phone, text, new_reference(), conversation, self.retry)
 
@@ -202,7 +193,7 @@ class SmsInput(InputChannel):
         else:
             if turn.failed:
                 logger.error("sms.bot.incomplete conversation=%s: an action failed", conversation)
-        return with_safety_net(turn, text)
+        return with_safety_net(turn.messages, text, conversation, turn.failed, turn.language)
 
     async def _bot_turn(self, agent: Optional[Agent], conversation: str, text: str) -> Turn:
         if agent is None or not agent.is_ready() or agent.processor is None:

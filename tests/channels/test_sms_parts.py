@@ -7,7 +7,7 @@ import pytest
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.channels.sms import Turn, is_stop_word, last_bot_turn, with_safety_net
+from bot.channels.sms import is_stop_word, last_bot_turn
 from bot.channels.sms_dedup import InMemorySeenMessages
 from bot.channels.sms_gateways import (
     MAX_INBOUND_CHARS,
@@ -103,20 +103,6 @@ def test_the_last_bot_turn_is_read_back_from_the_tracker():
     ])
     assert last_bot_turn(tracker) == [{"text": "Er det for deg selv?", "buttons": buttons}]
     assert last_bot_turn(None) == []
-
-
-def test_a_failed_or_silent_turn_ends_with_the_safety_net_in_its_language():
-    answered = [{"text": "Hei!"}]
-    assert with_safety_net(Turn(answered), "hei") == answered
-    assert with_safety_net(Turn(answered, failed=True), "hei")[-1]["text"] == safety_net_text()
-    assert with_safety_net(Turn([], language="en"), "hello") == [{"text": safety_net_text("en")}]
-
-
-def test_a_crisis_reply_without_113_gets_the_safety_net_first():
-    replies = with_safety_net(Turn([{"text": "Hvor bor du?"}]), "han puster ikke")
-    assert "113" in replies[0]["text"]
-    crisis_answer = [{"text": "Ring 113 nå."}]
-    assert with_safety_net(Turn(crisis_answer), "han puster ikke") == crisis_answer
 
 
 def test_only_fully_configured_gateways_are_on_and_the_rest_are_named_without_values(caplog):

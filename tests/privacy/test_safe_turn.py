@@ -90,3 +90,19 @@ async def test_a_crisis_gets_the_crisis_answer_first_when_the_bot_is_down(text, 
 async def test_english_gets_the_english_safety_net():
     messages, _ = await safe_turn.answer(raises, "I need help with heroin", "web-1", "web")
     assert texts(messages) == [safety_net_text("en")]
+
+
+def test_a_failed_or_silent_turn_ends_with_the_safety_net_in_its_language():
+    """Every channel's one safety net (the SMS channel's too)."""
+    answered = [{"text": "Hei!"}]
+    assert safe_turn.with_safety_net(answered, "hei", "s", failed=False) == answered
+    assert safe_turn.with_safety_net(answered, "hei", "s", failed=True)[-1]["text"] == safety_net_text()
+    assert safe_turn.with_safety_net([], "hello", "s", failed=False, language="en") == [
+        {"recipient_id": "s", "text": safety_net_text("en")}]
+
+
+def test_a_crisis_reply_without_113_gets_the_crisis_answer_first_even_when_the_turn_went_well():
+    replies = safe_turn.with_safety_net([{"text": "Hvor bor du?"}], "han puster ikke", "s", failed=False)
+    assert replies[0]["text"] == response_text("utter_crisis_overdose", "nb", crisis_state="not_breathing")
+    crisis_reply = [{"text": "Ring 113 nå."}]
+    assert safe_turn.with_safety_net(crisis_reply, "han puster ikke", "s", failed=False) == crisis_reply

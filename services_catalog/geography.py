@@ -73,7 +73,8 @@ stay staying my we vi hei hallo hi hello heisann kommune kommun kommunen
 byen omradet omegn sentrum like ca cirka sted stad hjemme hjem er ifra
 """.split()) - {"stad"}
 
-_LIVE_WORDS = frozenset("bor bur bo bu live lives living".split())
+# The words that say "lives in": a place after them is where the person is (the chat's place extractor reads them too).
+LIVE_WORDS = frozenset("bor bur bo bu live lives living".split())
 
 POSTCODE_WORDS = frozenset("postnummer postnr postkode post nr zip postcode".split())
 
@@ -323,7 +324,7 @@ class Gazetteer:
             hit = self._match_at(text, toks, i)
             if hit is not None:
                 n, place, rank = hit
-                lives = any(fold(t[2]) in _LIVE_WORDS
+                lives = any(fold(t[2]) in LIVE_WORDS
                             for t in toks[max(0, i - 3):i])
                 out.append((toks[i][0], toks[i + n - 1][1], place, rank, lives))
                 i += n

@@ -16,13 +16,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from services_catalog.geography import Gazetteer
+from services_catalog.geography import LIVE_WORDS, Gazetteer
 
 ENTITY = "location"
 # "bor i X" names a place even when we do not know X; passing it on lets the
 # dialogue say "I did not recognise X" instead of asking where they live.
 SAID_TO_LIVE_IN = re.compile(
-    r"\b(?:bor|bur|bo|live|lives|living)\s+(?:i|på|paa|in|at)\s+"
+    rf"\b(?:{'|'.join(sorted(LIVE_WORDS))})\s+(?:i|på|paa|in|at)\s+"
     r"(?!(?:en|ei|et|ein|eit|a|an|the|my|min|mi|mitt|ingen|no)\b)([^\s,.!?]+)",
     re.IGNORECASE,
 )

@@ -5,7 +5,6 @@ import re
 from datetime import datetime
 
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values
 from actions.find_services import ActionFindServices
@@ -13,22 +12,9 @@ from services_catalog.db import open_session
 from services_catalog.geography import Gazetteer
 from services_catalog.opening_hours import OSLO
 from services_catalog.search import Query, find_services
+from tests.support.actions import cards, from_channel, refine_titles, responses
 
 ACTION = ActionFindServices()
-
-
-def responses(dispatcher: CollectingDispatcher) -> list[str]:
-    return [m["response"] for m in dispatcher.messages]
-
-
-def refine_titles(dispatcher: CollectingDispatcher) -> list[str]:
-    """The narrowing buttons offered after the results (the last message, when any are offered)."""
-    last = dispatcher.messages[-1]
-    return [button["title"] for button in last.get("buttons") or []] if last["response"] is None else []
-
-
-def cards(dispatcher: CollectingDispatcher) -> list[dict]:
-    return [m for m in dispatcher.messages if m["response"] == "utter_service_card"]
 
 
 async def test_need_and_place_in_one_message_gives_local_services(catalogue, dispatcher, tracker_for, domain):
@@ -121,12 +107,6 @@ def test_card_values_fill_every_placeholder_of_the_card_response(catalogue, doma
     values = card_values(match, domain, "nb", {"hjelpetelefon"}, datetime(2026, 11, 23, 12, tzinfo=OSLO))
     for variant in domain["responses"]["utter_service_card"]:
         assert set(re.findall(r"{(\w+)}", variant["text"])) == set(values)
-
-
-def from_channel(tracker, channel: str | None):
-    """The tracker as it is after a message that came in through `channel`."""
-    tracker.events.append({"event": "user", "input_channel": channel})
-    return tracker
 
 
 @pytest.mark.parametrize("channel", ["rest", "web"])

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.find_services import ActionFindServices
 from actions.needs import Wishes
 from actions.refine import refinements, worth_offering
-from tests.actions.test_find_services import cards, refine_titles, responses
+from tests.support.actions import cards, refine_titles, responses
 
 ACTION = ActionFindServices()
 

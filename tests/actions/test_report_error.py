@@ -7,7 +7,7 @@ from actions.find_services import ActionFindServices
 from actions.report_error import ActionReportError
 from bot.commands import as_command_or_text
 from services_catalog.reports import RULES, Channel, Reason, file_report, newest, open_reports_session, utc_now
-from tests.actions.test_find_services import cards, from_channel, responses
+from tests.support.actions import cards, from_channel, responses
 
 FIND, REPORT = ActionFindServices(), ActionReportError()
 

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from sqlalchemy import select
 
@@ -23,7 +22,7 @@ from services_catalog.hsds import ImportFailed, import_files
 from services_catalog.hsds_export import all_services, service_to_hsds
 from services_catalog.models import Service
 from services_catalog.search import Query, find_services
-from tests.catalog.test_hsds_profile import validator as core_validator
+from tests.support.hsds import validator as core_validator
 
 FEEDS = Path(__file__).parent / "feeds"
 # Each hand-written feed, the HSDS object schema its objects follow, and where in the file they are.

@@ -10,7 +10,7 @@ from services_catalog.sources import shipped_services
 from services_catalog.db import session_factory
 from services_catalog.hsds import ImportFailed, import_files, import_records
 from services_catalog.models import Location, Service
-from tests.catalog.test_hsds_export import COMPLETE
+from tests.support.hsds import COMPLETE
 
 
 @pytest.fixture

@@ -5,51 +5,16 @@ core schemas do too. A plain HSDS record (no source, no type) is valid core HSDS
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 
 from services_catalog.db import session_factory
 from services_catalog.hsds_export import all_services, service_to_hsds
-from veiviser.supervisor import ROOT
+from tests.support.hsds import CORE, PROFILE, schemas, validator
 
-CORE = Path(__file__).parent / "hsds3" / "schema"
-PROFILE = ROOT / "docs" / "hsds-profile" / "profile"
 FEEDS = Path(__file__).parent / "feeds"
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386: objects merge key by key, null removes, anything else replaces."""
-    if not isinstance(patch, dict):
-        return patch
-    merged = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = merge_patch(merged.get(key), value)
-    return merged
-
-
-@lru_cache(maxsize=2)
-def schemas(profiled: bool) -> dict[str, dict[str, Any]]:
-    """Every HSDS object schema by file name, with the profile's changes merged in when `profiled`."""
-    found = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in CORE.glob("*.json")}
-    if profiled:
-        for patch in PROFILE.glob("*.json"):
-            found[patch.name] = merge_patch(found[patch.name], json.loads(patch.read_text(encoding="utf-8")))
-    return found
-
-
-def validator(name: str = "service.json", profiled: bool = False) -> jsonschema.Draft202012Validator:
-    """A validator for one HSDS object schema (core, or with the profile), its $refs to the others resolved."""
-    store = {f"https://veiviser.invalid/schema/{file}": schema for file, schema in schemas(profiled).items()}
-    schema = schemas(profiled)[name]
-    resolver = jsonschema.RefResolver(f"https://veiviser.invalid/schema/{name}", schema, store=store)
-    return jsonschema.Draft202012Validator(schema, resolver=resolver)
 
 
 def test_every_profile_file_changes_an_hsds_schema_and_stays_a_valid_schema():

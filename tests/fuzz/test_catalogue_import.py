@@ -27,7 +27,7 @@ from services_catalog.db import session_factory
 from services_catalog.hsds import ImportFailed, import_records
 from services_catalog.hsds_export import service_to_hsds
 from services_catalog.models import Service
-from tests.catalog.test_hsds_export import COMPLETE
+from tests.support.hsds import COMPLETE
 from tests.fuzz.catalogue_state import export_checksum, row_counts, service_ids
 from tests.fuzz.hostile import hostile_body, hostile_text, json_values, spoiled_record, wrong_types
 from veiviser import cli as veiviser_cli

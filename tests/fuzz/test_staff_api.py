@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from staff_web.app import TOKEN_SETTING
 from staff_web.params import BY_NAME
-from tests.catalog.test_hsds_export import COMPLETE
+from tests.support.hsds import COMPLETE
 from tests.fuzz.catalogue_state import export_checksum, row_counts, service_ids
 from tests.fuzz.hostile import header_text, hostile_body, hostile_text, spoiled_record
 from veiviser import supervisor

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from staff_web.app import make_app
 from staff_web.config import Limits
 from staff_web.rate_limit import RateLimit
-from tests.catalog.test_hsds_export import COMPLETE
+from tests.support.hsds import COMPLETE
 
 TOKEN = "test-token-5f0c7d"
 # Generous enough that no test but the rate-limit ones ever meets it.

@@ -23,7 +23,7 @@ from services_catalog.taxonomy import ServiceType
 from services_catalog.taxonomy import column_name
 from actions.needs import PRIORITY_PROPERTIES
 from tests.actions.conftest import domain, tracker_for  # noqa: F401 - fixtures
-from tests.actions.test_find_services import from_channel
+from tests.support.actions import from_channel
 from tests.staff_web.test_search_api import ids
 
 WEDNESDAY_EVENING = datetime(2026, 12, 2, 20, 0, tzinfo=OSLO)

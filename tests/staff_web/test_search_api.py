@@ -13,7 +13,7 @@ from services_catalog.lookup import PROPERTY_FILTERS, parse_when
 from services_catalog.search import Query, Sort, find_services
 from services_catalog.taxonomy import SERVICE_TYPE_TAXONOMY
 from staff_web.openapi import document
-from tests.catalog.test_hsds_export import SCHEMA as HSDS_SERVICE
+from tests.support.hsds import SCHEMA as HSDS_SERVICE
 
 GAZETTEER = Gazetteer.load()
 MAX_RESULTS = 50  # the app's default Limits.max_results

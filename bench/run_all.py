@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import breakdown, load, nlu_quality, references, search  # noqa: E402
 from bench.report import ratios, render, write_plots  # noqa: E402
-from bot import retention  # noqa: E402
+from bot.stores import retention  # noqa: E402
 from veiviser import supervisor  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"

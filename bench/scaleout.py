@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bot import lock_store, retention  # noqa: E402
+from bot.stores import locks as lock_store, retention  # noqa: E402
 from veiviser import supervisor  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("VEIVISER_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -5,7 +5,7 @@ action server is set up, not on importing `actions`:
 - its own error handler answers a failing request with the exception's text and the whole
   request body, which is the tracker, so what the person wrote, and logs the traceback with
   the request; ours answers with a fixed text and logs only the kind of failure;
-- failures are logged without conversation data (bot.log_scrub);
+- failures are logged without conversation data (bot.privacy.log_scrub);
 - the catalogue is warmed in the background once the server listens.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 
 from actions.catalogue import warm_up_in_background
-from bot import log_scrub
+from bot.privacy import log_scrub
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 log = logging.getLogger("actions.server")

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.redaction import redact
+from bot.privacy.redaction import redact
 from services_catalog.hsds import ImportFailed, service_objects
 from services_catalog.reports import Channel, Reason, TooManyReports
 from services_catalog.lookup import StaffFilters

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot import retention
+from bot.stores import retention
 from services_catalog.reports import REPORTS_URL_SETTING
 from veiviser import supervisor
 

@@ -1,6 +1,6 @@
 """`veiviser privacy purge`: delete conversations older than the retention time.
 
-The Rasa server already purges every few minutes (bot/conversation_store.py);
+The Rasa server already purges every few minutes (bot/stores/forget.py);
 this command is for operators: after lowering the retention, before a
 backup, or from cron where the server does not own the store.
 """
@@ -10,7 +10,7 @@ import argparse
 import re
 from datetime import timedelta
 
-from bot import retention
+from bot.stores import retention
 
 HOURS_PER_UNIT = {"m": 1 / 60, "h": 1, "d": 24}
 
@@ -24,7 +24,7 @@ def parse_age(text: str) -> timedelta:
 
 
 def purge_command(args: argparse.Namespace) -> int:
-    from bot.conversation_store import events_engine, purge  # imports Rasa: only when purging
+    from bot.stores.forget import events_engine, purge  # imports Rasa: only when purging
 
     engine = events_engine(args.url)
     report = purge(engine, args.older_than or retention.retention())

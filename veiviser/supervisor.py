@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
 from staff_web.links import STAFF_URL_SETTING
-from bot import retention
+from bot.stores import retention
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

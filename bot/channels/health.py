@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from rasa.core.agent import Agent
 from rasa.core.tracker_store import SQLTrackerStore
 
-from bot.conversation_store import unwrap
+from bot.stores.forget import unwrap
 from services_catalog.db import open_session
 from services_catalog.models import Service
 

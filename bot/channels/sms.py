@@ -10,8 +10,8 @@ Flow of one SMS:
    timeout, while a turn that calls the action server may take longer; the
    tasks are awaited when the server stops, so an accepted SMS is answered.
 4. The phone number becomes the conversation id through a keyed hash
-   (bot.pseudonym); only the running task holds the number, to reply to it.
-   The text is redacted (bot.redaction) before Rasa stores it.
+   (bot.privacy.pseudonym); only the running task holds the number, to reply to it.
+   The text is redacted (bot.privacy.redaction) before Rasa stores it.
 5. The turn runs under Rasa's conversation lock with a time limit. "STOPP"
    deletes the conversation; "2" picks the second choice of the bot's last
    turn, read from the tracker, so any replica can answer it.
@@ -43,11 +43,11 @@ from bot.channels.sms_dedup import SeenMessages, seen_messages
 from bot.channels.sms_delivery import RetryPolicy, deliver
 from bot.channels.sms_gateways import Gateway, InboundRejected, InboundSms, gateways_from_credentials, new_reference
 from bot.channels.sms_text import choice_payload, format_turn, turn_choices
-from bot.conversation_store import forget_conversation
+from bot.stores.forget import forget_conversation
 from bot.commands import as_command_or_text
 from bot.crisis import normalise
-from bot.pseudonym import pseudonym
-from bot.redaction import redact
+from bot.privacy.pseudonym import pseudonym
+from bot.privacy.redaction import redact
 from bot.channels.safe_turn import turn_timeout_s as turn_timeout_s_setting
 from bot.channels.safe_turn import watched_turn, with_safety_net
 

@@ -23,14 +23,15 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import log_scrub, retention
+from bot.privacy import log_scrub
+from bot.stores import retention
 from bot.commands import as_command_or_text
 from bot.channels import health, safe_turn
-from bot.conversation_store import forget_conversation, purge_periodically, report_store_failures
+from bot.stores.forget import forget_conversation, purge_periodically, report_store_failures
 from bot.cues import detect_language
 from bot.domain_texts import response_text, response_texts
-from bot.pseudonym import pseudonym
-from bot.redaction import redact
+from bot.privacy.pseudonym import pseudonym
+from bot.privacy.redaction import redact
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import pseudonym as pseudonym_module
-from bot.pseudonym import pseudonym
+from bot.privacy import pseudonym as pseudonym_module
+from bot.privacy.pseudonym import pseudonym
 from bot.safety_net import safety_net_text
 from tests.dialogue.test_safety_numbers import phone_numbers
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.stack_client import WEB_CHANNEL, request, stored_senders
-from bot.pseudonym import pseudonym
+from bot.privacy.pseudonym import pseudonym
 
 pytestmark = pytest.mark.e2e
 

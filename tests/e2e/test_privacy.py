@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain_texts import response_text
-from bot.pseudonym import pseudonym
-from bot.redaction import PHONE
+from bot.privacy.pseudonym import pseudonym
+from bot.privacy.redaction import PHONE
 from tests.stack_client import WEB_CHANNEL, exchange, forget, request, say, stored_events
 from veiviser.cli import main
 

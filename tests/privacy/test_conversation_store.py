@@ -14,8 +14,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.conversation_store import forget_conversation, purge
-from bot.tracker_store import ConversationStore
+from bot.stores.forget import forget_conversation, purge
+from bot.stores.conversations import ConversationStore
 from veiviser.cli import main
 
 HOUR = 3600.0

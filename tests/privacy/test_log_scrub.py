@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.log_scrub import WITHHELD, WithholdExceptionMessages
+from bot.privacy.log_scrub import WITHHELD, WithholdExceptionMessages
 
 
 def test_a_logged_traceback_keeps_the_frames_and_withholds_the_messages():

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from bot import retention
+from bot.stores import retention
 from bot.domain_texts import response_text
 from tests.conftest import ROOT
 

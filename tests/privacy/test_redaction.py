@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, strategies as st
 from stdnum.no import fodselsnummer
 
-from bot.redaction import EMAIL, FODSELSNUMMER, PHONE, redact
+from bot.privacy.redaction import EMAIL, FODSELSNUMMER, PHONE, redact
 
 WORDS = st.lists(st.sampled_from(["jeg", "bor", "i", "ring", "meg", "på", "hjelp", "sønnen", "min", "takk", ","]),
                  max_size=6).map(" ".join)

@@ -1,4 +1,4 @@
-"""The conversations store (bot/tracker_store.py): every event stored once, and a forgotten one leaves no trace."""
+"""The conversations store (bot/stores/conversations.py): every event stored once, and a forgotten one leaves no trace."""
 from __future__ import annotations
 
 import asyncio
@@ -13,9 +13,9 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
-from bot import retention
-from bot.conversation_store import EVENTS, forget_conversation
-from bot.tracker_store import ConversationStore
+from bot.stores import retention
+from bot.stores.forget import EVENTS, forget_conversation
+from bot.stores.conversations import ConversationStore
 
 ROOT = Path(__file__).resolve().parents[2]
 

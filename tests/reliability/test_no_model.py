@@ -15,7 +15,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 
 from bot.domain_texts import response_text
-from bot.pseudonym import pseudonym
+from bot.privacy.pseudonym import pseudonym
 from bot.safety_net import safety_net_text
 from tests.privacy.test_conversation_store import conversation
 from tests.reliability.conftest import Running, StartStack

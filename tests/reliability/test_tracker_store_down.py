@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.domain_texts import response_text
-from bot.pseudonym import pseudonym
+from bot.privacy.pseudonym import pseudonym
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.reliability.conftest import StartStack
 from tests.stack_client import forget, health, say, stored_senders

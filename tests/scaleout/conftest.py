@@ -13,8 +13,9 @@ from typing import Iterator
 import pytest
 import redis
 
-from bot import pseudonym, retention
-from bot import lock_store
+from bot.privacy import pseudonym
+from bot.stores import retention
+from bot.stores import locks as lock_store
 from tests import stack_client
 from tests.conftest import _temporary_postgres_database
 from veiviser import supervisor

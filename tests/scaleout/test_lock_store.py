@@ -6,7 +6,7 @@ import uuid
 
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.lock_store import AtomicRedisLockStore
+from bot.stores.locks import AtomicRedisLockStore
 from tests.scaleout.conftest import REDIS_DB, REDIS_HOST, REDIS_PORT
 
 REPLICAS, MESSAGES_EACH = 4, 25

@@ -20,8 +20,8 @@ import pytest
 import redis
 
 from bench.load import SAFETY_NET, SCRIPTS
-from bot.pseudonym import pseudonym
-from bot.redaction import redact
+from bot.privacy.pseudonym import pseudonym
+from bot.privacy.redaction import redact
 from tests import stack_client
 from tests.scaleout.conftest import REDIS_DB, REDIS_HOST, REDIS_PORT, REPLICAS
 from veiviser import supervisor

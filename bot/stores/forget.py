@@ -23,8 +23,8 @@ from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, 
 from rasa.shared.core.events import SessionStarted
 from sqlalchemy.engine import Engine
 
-from bot import retention
-from bot.tracker_store import tune_sqlite
+from bot.stores import retention
+from bot.stores.conversations import tune_sqlite
 
 logger = logging.getLogger(__name__)
 EVENTS: sa.Table = SQLTrackerStore.SQLEvent.__table__
@@ -90,7 +90,7 @@ def _delete_conversation(engine: Engine, sender_id: str) -> None:
 
 
 def _empty_sqlite_log(engine: Engine) -> None:
-    """SQLite in WAL mode (bot/tracker_store.py) keeps old page images in the log until it is reused."""
+    """SQLite in WAL mode (bot/stores/conversations.py) keeps old page images in the log until it is reused."""
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

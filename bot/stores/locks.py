@@ -9,7 +9,7 @@ tests/scaleout shows this happening. Here every change to a lock is one
 Redis transaction (WATCH/MULTI, retried when another server changed the
 lock in between), so tickets are handed out one by one across replicas.
 
-endpoints.yml: `lock_store: type: bot.lock_store.AtomicRedisLockStore` with
+endpoints.yml: `lock_store: type: bot.stores.locks.AtomicRedisLockStore` with
 Rasa's RedisLockStore settings (url, port, db, password, key_prefix).
 """
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Rasa's SQL tracker store with two costs of every turn taken out.
 
-endpoints.yml names this class (`type: bot.tracker_store.ConversationStore`);
+endpoints.yml names this class (`type: bot.stores.conversations.ConversationStore`);
 it stores exactly what Rasa's SQLTrackerStore stores, in the same table, so
-bot/conversation_store.py, the purge and the PostgreSQL set-up are unchanged.
+bot/stores/forget.py, the purge and the PostgreSQL set-up are unchanged.
 Profiled under load (py-spy on the Rasa server, docs/benchmarks.md), the
 tracker store took about a quarter of the server's CPU:
 

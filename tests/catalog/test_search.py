@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from services_catalog import synthetic
+from bench import synthetic
 from services_catalog.db import session_factory
 from services_catalog.geography import Gazetteer, Kommune
 from services_catalog.hsds import import_files

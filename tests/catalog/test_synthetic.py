@@ -14,7 +14,7 @@ from services_catalog.geography import Gazetteer
 from services_catalog.hsds import import_files
 from services_catalog.models import Base
 from services_catalog.opening_hours import usable_rule
-from services_catalog.synthetic import NAME_PREFIX, SYNTHETIC_SOURCE, generate, load, random_place
+from bench.synthetic import NAME_PREFIX, SYNTHETIC_SOURCE, generate, load, random_place
 from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType
 
 G = Gazetteer.load()

@@ -69,7 +69,7 @@ class TypeMap:
         """The service types a record's foreign taxonomy terms map to, in the order first met."""
         found: list[str] = []
         for attribute in attributes:
-            term = (attribute.get("taxonomy_term") or {}) if isinstance(attribute, dict) else {}
+            term = _term(attribute)
             for code in self.terms.get((str(term.get("taxonomy")), str(term.get("code"))), ()):
                 if code not in found:
                     found.append(code)
@@ -95,9 +95,9 @@ class Feed:
         prepared = {**obj}
         if self.source_url and not obj.get("x_sources"):
             _stamp(prepared, self)
-        mapped = [code for code in self.type_map.types_of(obj.get("attributes") or []) if code not in _own_types(obj)]
+        mapped = [code for code in self.type_map.types_of(_listed(obj, "attributes")) if code not in _own_types(obj)]
         if mapped:
-            prepared["attributes"] = [*(prepared.get("attributes") or []),
+            prepared["attributes"] = [*_listed(prepared, "attributes"),
                                       *(_type_attribute(str(obj.get("id")), code) for code in mapped)]
         if isinstance(obj.get("service_areas"), list):
             prepared["service_areas"] = [_placed(area, gazetteer) for area in obj["service_areas"]]
@@ -170,9 +170,20 @@ def merge_by_service(objects: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return kept
 
 
+def _term(attribute: Any) -> dict[str, Any]:
+    """An attribute's taxonomy term; {} for one that is not shaped as HSDS says (the importer names it)."""
+    term = attribute.get("taxonomy_term") if isinstance(attribute, dict) else None
+    return term if isinstance(term, dict) else {}
+
+
 def _own_types(obj: dict[str, Any]) -> set[str]:
-    return {(a.get("taxonomy_term") or {}).get("code") for a in obj.get("attributes") or []
-            if isinstance(a, dict) and (a.get("taxonomy_term") or {}).get("taxonomy") == SERVICE_TYPE_TAXONOMY}
+    return {_term(a).get("code") for a in _listed(obj, "attributes") if _term(a).get("taxonomy") == SERVICE_TYPE_TAXONOMY}
+
+
+def _listed(obj: dict[str, Any], key: str) -> list[Any]:
+    """A list field, or none where the feed gave something else (the importer names that)."""
+    value = obj.get(key)
+    return value if isinstance(value, list) else []
 
 
 def _type_attribute(service_id: str, code: str) -> dict[str, Any]:
@@ -189,14 +200,15 @@ def _stamp(obj: dict[str, Any], feed: Feed) -> None:
                          "url": feed.source_url, "page_date": page_date, "checked": feed.checked.isoformat()}]
     obj.setdefault("assured_date", feed.checked.isoformat())
     for key in ("phones", "schedules"):
-        obj[key] = [{"x_source_url": feed.source_url, **item} if isinstance(item, dict) else item
-                    for item in obj.get(key) or []]
-    obj["service_at_locations"] = [
-        {**sal, "location": {"x_source_url": feed.source_url, **sal["location"]}}
-        if isinstance(sal, dict) and isinstance(sal.get("location"), dict) else sal
-        for sal in obj.get("service_at_locations") or []]
-    attributes = obj.get("attributes") or []
-    codes = {(a.get("taxonomy_term") or {}).get("code") for a in attributes if isinstance(a, dict)}
+        if isinstance(obj.get(key), list):
+            obj[key] = [{"x_source_url": feed.source_url, **item} if isinstance(item, dict) else item for item in obj[key]]
+    if isinstance(obj.get("service_at_locations"), list):
+        obj["service_at_locations"] = [
+            {**sal, "location": {"x_source_url": feed.source_url, **sal["location"]}}
+            if isinstance(sal, dict) and isinstance(sal.get("location"), dict) else sal
+            for sal in obj["service_at_locations"]]
+    attributes = _listed(obj, "attributes")
+    codes = {_term(a).get("code") for a in attributes}
     if Property.WAIT_WEEKS.value in codes and Property.WAIT_SOURCE.value not in codes:
         obj["attributes"] = [*attributes, {
             "id": derived_id(str(obj.get("id")), Property.WAIT_SOURCE.value), "value": feed.source_url,

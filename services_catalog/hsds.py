@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import BigInteger, Column, Float, Integer, String, inspect
 from sqlalchemy.orm import Session
@@ -143,7 +143,7 @@ def import_records(
     records: list[Service] = []
     feed, gazetteer = feed or feeds.Feed(), Gazetteer.load()
     for file, obj in tqdm(sourced, desc="Checking", unit=" services", disable=not _show_progress(progress, len(sourced))):
-        service = _checked_service(obj, feed.prepare(obj, gazetteer), file, report.problems)
+        service = _checked_service(obj, lambda: feed.prepare(obj, gazetteer), file, report.problems)
         if service is not None:
             records.append(service)
     if report.problems:
@@ -156,19 +156,19 @@ def import_records(
     return report
 
 
-def _checked_service(original: Any, obj: Any, file: str, problems: list[Problem]) -> Service | None:
+def _checked_service(original: Any, prepared: Callable[[], Any], file: str, problems: list[Problem]) -> Service | None:
     """A record whose nested parts have the wrong shape is a problem to report, not a crash.
 
-    `obj` is the record as Veiviser reads it (feeds.Feed.prepare); `original` is kept as the feed gave it,
-    so that an export gives back every field, those the product does not use included.
+    `prepared()` is the record as Veiviser reads it (feeds.Feed.prepare); `original` is kept as the feed
+    gave it, so that an export gives back every field, those the product does not use included.
     """
     try:
-        service = _service_from_hsds(obj, file, problems)
+        service = _service_from_hsds(prepared(), file, problems)
         if service is not None:
             service.hsds_original = original
         return service
     except (AttributeError, TypeError, KeyError) as error:
-        record_id = str(obj.get("id", "?")) if isinstance(obj, dict) else "?"
+        record_id = str(original.get("id", "?")) if isinstance(original, dict) else "?"
         problems.append(Problem(file, record_id, "-", f"malformed record: {type(error).__name__}: {error}"))
         return None
     except RecursionError:

@@ -96,11 +96,17 @@ def _with_original(original: Any, ours: Any) -> Any:
     if isinstance(original, dict) and isinstance(ours, dict):
         return {**original, **{key: _with_original(original.get(key), value) for key, value in ours.items()}}
     if isinstance(original, list) and isinstance(ours, list):
-        by_id = {item.get("id"): item for item in original if isinstance(item, dict) and item.get("id")}
-        if len(ours) == len(original) == 1 and isinstance(ours[0], dict) and ours[0].get("id") not in by_id:
-            return [{**_with_original(original[0], ours[0]), "id": original[0].get("id", ours[0].get("id"))}]
-        return [_with_original(by_id.get(item.get("id")) if isinstance(item, dict) else None, item) for item in ours]
+        by_id = {_id(item): item for item in original if _id(item)}
+        if len(ours) == len(original) == 1 and _id(ours[0]) and _id(ours[0]) not in by_id and _id(original[0]):
+            return [{**_with_original(original[0], ours[0]), "id": _id(original[0])}]
+        return [_with_original(by_id.get(_id(item)), item) for item in ours]
     return ours
+
+
+def _id(item: Any) -> str | None:
+    """A list item's HSDS id, where it has one that is text (a feed may send anything)."""
+    identifier = item.get("id") if isinstance(item, dict) else None
+    return identifier if isinstance(identifier, str) and identifier else None
 
 
 def _foreign(attribute: Any) -> bool:

@@ -10,7 +10,7 @@ import csv
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from services_catalog.hsds_export import derived_id
 
@@ -57,6 +57,8 @@ FIELD_TABLES = (
     ("types", "attribute"),
     *((key, table) for table, key in SERVICE_CHILDREN.items()),
 )
+# The service's list fields the tables above hold; any other list of objects gets a table of its own.
+SERVICE_MODELLED = {*SERVICE_CHILDREN.values(), "service_at_locations", "attributes"}
 INTEGER_COLUMNS = {"minimum_age", "maximum_age"}
 NUMBER_COLUMNS = {"latitude", "longitude"}
 
@@ -66,18 +68,37 @@ def is_datapackage(path: Path) -> bool:
 
 
 def export_datapackage(services: list[dict[str, Any]], directory: Path) -> int:
-    """Write HSDS service objects (from hsds_export.service_to_hsds) as CSV tables."""
+    """Write HSDS service objects (from hsds_export.service_to_hsds) as CSV tables.
+
+    Besides the tables the product reads, a feed's other fields come back too: plain values as
+    extra columns of their table, lists of objects (contacts, funding, ...) as tables of their own,
+    linked by service_id, location_id or organization_id. Values nested deeper are left out.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     rows = _flatten(services)
-    for table, (file, columns) in TABLES.items():
+    tables = {**TABLES, **{name: (f"{name}.csv", ("id",)) for name in rows if name not in TABLES}}
+    for table, (file, known) in tables.items():
+        columns = [*known, *sorted({key for row in rows[table].values() for key, value in row.items()
+                                    if key not in known and _plain_value(value)})]
         with open(directory / file, "w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             # A service's sources keep their order: the first is the page that shows the service exists.
             in_order = rows[table].values() if table == "x_source" else sorted(rows[table].values(), key=lambda r: r["id"])
             writer.writerows(in_order)
-    (directory / "datapackage.json").write_text(json.dumps(_descriptor(), indent=1) + "\n", encoding="utf-8")
+    (directory / "datapackage.json").write_text(json.dumps(_descriptor(tables), indent=1) + "\n", encoding="utf-8")
     return len(services)
+
+
+def _plain_value(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
+
+
+def _other_lists(obj: dict[str, Any], modelled: set[str]) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """(table, position, row) for each object in a list field the product does not model."""
+    for key, value in obj.items():
+        if key not in modelled and isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            yield from ((key, n, item) for n, item in enumerate(value))
 
 
 def read_datapackage(path: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -160,6 +181,9 @@ def _flatten(services: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str
         for table, key in SERVICE_CHILDREN.items():
             for child in service.get(key, []):
                 rows[table][child["id"]] = {**child, "service_id": sid}
+        _add_other(rows, service, SERVICE_MODELLED, "service_id")
+        if service.get("organization"):
+            _add_other(rows, service["organization"], set(), "organization_id")
         for link_type, obj in [("service", service), *(("schedule", s) for s in service.get("schedules", []))]:
             for row in _translation_rows(link_type, obj):
                 rows["x_translation"][row["id"]] = row
@@ -167,17 +191,28 @@ def _flatten(services: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str
             location = sal["location"]
             rows["service_at_location"][sal["id"]] = {"id": sal["id"], "service_id": sid, "location_id": location["id"]}
             rows["location"][location["id"]] = location
+            _add_other(rows, location, {"addresses"}, "location_id")
             for address in location.get("addresses", []):
                 rows["address"][address["id"]] = {**address, "location_id": location["id"]}
         for attribute in service.get("attributes", []):
-            term = attribute["taxonomy_term"]
+            term = attribute.get("taxonomy_term") if isinstance(attribute, dict) else None
+            if not isinstance(term, dict) or not isinstance(term.get("id"), str):
+                continue  # no term a table row could point to
+            taxonomy_id = term.get("taxonomy_id") or derived_id("taxonomy", str(term.get("taxonomy")))
+            term = {**term, "taxonomy_id": taxonomy_id}
             rows["taxonomy_term"][term["id"]] = term
-            rows["taxonomy"][term["taxonomy_id"]] = {"id": term["taxonomy_id"], "name": term["taxonomy"]}
+            rows["taxonomy"][taxonomy_id] = {"id": taxonomy_id, "name": term.get("taxonomy")}
             rows["attribute"][attribute["id"]] = {
                 "id": attribute["id"], "link_id": sid, "taxonomy_term_id": term["id"],
                 "link_type": "service", "link_entity": "service", "value": attribute.get("value"),
             }
     return rows
+
+
+def _add_other(rows: dict[str, dict[str, dict[str, Any]]], obj: dict[str, Any], modelled: set[str], link: str) -> None:
+    for table, position, item in _other_lists(obj, modelled):
+        row_id = item.get("id") if isinstance(item.get("id"), str) else derived_id(str(obj.get("id")), table, str(position))
+        rows[table][row_id] = {**item, "id": row_id, link: obj.get("id")}
 
 
 def _translation_rows(link_type: str, obj: dict[str, Any]) -> Iterable[dict[str, Any]]:
@@ -254,7 +289,7 @@ def _without(row: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in keys}
 
 
-def _descriptor() -> dict[str, Any]:
+def _descriptor(tables: dict[str, tuple[str, tuple[str, ...]]]) -> dict[str, Any]:
     return {
         "name": "veiviser-catalogue",
         "profile": "tabular-data-package",
@@ -263,6 +298,6 @@ def _descriptor() -> dict[str, Any]:
             {"name": table, "path": file, "profile": "tabular-data-resource", "format": "csv",
              "mediatype": "text/csv", "encoding": "utf-8",
              "schema": {"fields": [{"name": column, "type": "string"} for column in columns]}}
-            for table, (file, columns) in TABLES.items()
+            for table, (file, columns) in tables.items()
         ],
     }

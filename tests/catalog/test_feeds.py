@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from services_catalog.db import session_factory
+from services_catalog.datapackage import export_datapackage
 from services_catalog.feeds import Feed, FeedError, TypeMap, resolve_area
 from services_catalog.geography import Gazetteer
 from services_catalog.hsds import ImportFailed, import_files
@@ -208,3 +209,22 @@ def test_a_published_wait_in_a_mapped_feed_takes_the_feeds_page(session, tmp_pat
     session.commit()
     [stored] = session.scalars(select(Service)).all()
     assert (stored.wait_weeks, stored.wait_source_url, stored.type_codes) == (6.0, PAGE, ["avrusning"])
+
+
+def test_a_feeds_other_fields_survive_the_csv_datapackage(session, tmp_path):
+    """JSON in, CSV out, CSV in, JSON out: plain fields and lists of objects come back (CSV keeps text only)."""
+    import_files(session, [FEEDS / "service.json"])
+    session.commit()
+    export_datapackage(list(exported(session).values()), tmp_path / "package")
+    import_files(session, [tmp_path / "package"])  # replaces the record, and what it keeps, by id
+    session.commit()
+    [again] = exported(session).values()
+    given = json.loads((FEEDS / "service.json").read_text(encoding="utf-8"))
+    as_text = json.loads(json.dumps(given), parse_int=str, parse_float=str)  # CSV has no types
+    for key in ("interpretation_services", "fees", "wait_time", "alert", "assurer_email", "last_modified"):
+        assert again[key] == given[key], key
+    assert not keeps(as_text["contacts"], again["contacts"]) and not keeps(as_text["cost_options"], again["cost_options"])
+    assert not keeps(as_text["metadata"], again["metadata"])
+    location = again["service_at_locations"][0]["location"]
+    assert not keeps(as_text["service_at_locations"][0]["location"]["accessibility"], location["accessibility"])
+    assert location["transportation"] == "Bus 2" and location["addresses"][0]["address_2"] == "2. etasje"

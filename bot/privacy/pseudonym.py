@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 KEY_ENV = "VEIVISER_PSEUDONYM_KEY"
-LOCAL_KEY_FILE = Path(__file__).resolve().parent.parent / "var" / "pseudonym.key"
+LOCAL_KEY_FILE = Path(__file__).resolve().parents[2] / "var" / "pseudonym.key"
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from pathlib import Path
 TRACKER_URL_SETTING = "VEIVISER_TRACKER_URL"
 RETENTION_SETTING = "VEIVISER_RETENTION_HOURS"
 DEFAULT_RETENTION_HOURS = 24
-DEFAULT_TRACKER_DB = Path(__file__).resolve().parent.parent / "var" / "conversations.sqlite"
+DEFAULT_TRACKER_DB = Path(__file__).resolve().parents[2] / "var" / "conversations.sqlite"
 
 
 def tracker_url() -> str:

@@ -39,3 +39,11 @@ def test_retention_setting_overrides_the_default_and_rejects_nonsense(monkeypatc
     monkeypatch.setenv(retention.RETENTION_SETTING, "0")
     with pytest.raises(ValueError, match=retention.RETENTION_SETTING):
         retention.retention()
+
+
+def test_the_local_conversations_and_key_live_in_the_projects_var_folder():
+    """The folder the supervisor makes and docs/privacy.md names (a move of bot/ once put them in bot/var/)."""
+    from bot.privacy.pseudonym import LOCAL_KEY_FILE
+    from tests.conftest import ROOT
+
+    assert retention.DEFAULT_TRACKER_DB.parent == LOCAL_KEY_FILE.parent == ROOT / "var"

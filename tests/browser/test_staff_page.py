@@ -10,7 +10,7 @@ from typing import Iterator
 import pytest
 
 from services_catalog.reports import REPORTS_URL_SETTING
-from tests.browser.test_widget import assert_no_wcag_violations
+from tests.support.accessibility import assert_no_wcag_violations
 from tests.conftest import ROOT
 from veiviser import supervisor
 

@@ -18,19 +18,18 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Request, expect
 
 from tests import stack_client
 from tests.conftest import ROOT
 from veiviser import supervisor
+from tests.support.accessibility import assert_no_wcag_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 PHONE = {"width": 375, "height": 667}
 DESKTOP = {"width": 1280, "height": 800}
 BERGEN = {"latitude": 60.3913, "longitude": 5.3221}
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Screenshots for docs/ are written only when asked: VEIVISER_UPDATE_SCREENSHOTS=1.
 UPDATE_SCREENSHOTS = os.environ.get("VEIVISER_UPDATE_SCREENSHOTS") == "1"
 
@@ -121,11 +120,6 @@ def webhook_posts(page: Page) -> list[dict]:
 
     page.on("request", record)
     return sent
-
-
-def assert_no_wcag_violations(page: Page) -> None:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
-    assert results.violations_count == 0, results.generate_report()
 
 
 def assert_no_horizontal_scroll(page: Page) -> None:

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from services_catalog.sources import shipped_services
+from tests.support.cli import veiviser
 
-VEIVISER = str(Path(sys.executable).parent / "veiviser")
 
 
 @pytest.fixture
@@ -20,10 +18,6 @@ def url(catalogue_url: str, tmp_path: Path) -> str:
     copy = tmp_path / "catalogue.sqlite"
     shutil.copy(catalogue_url.removeprefix("sqlite:///"), copy)
     return f"sqlite:///{copy}"
-
-
-def veiviser(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([VEIVISER, "catalog", "--url", url, *args], capture_output=True, text=True, timeout=120)
 
 
 def some_service() -> dict:

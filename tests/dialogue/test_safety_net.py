@@ -6,7 +6,7 @@ import pytest
 from bot.privacy import pseudonym as pseudonym_module
 from bot.privacy.pseudonym import pseudonym
 from bot.safety_net import safety_net_text
-from tests.dialogue.test_safety_numbers import phone_numbers
+from tests.support.phones import phone_numbers
 
 
 @pytest.mark.parametrize("language", ["nb", "en", None, "nn"])

@@ -10,17 +10,7 @@ from sqlalchemy import select
 from services_catalog.db import open_session
 from services_catalog.models import Phone
 from tests.conftest import ROOT
-
-# Digit runs with single spaces; Norwegian phone numbers have 3, 5, 6 or 8 digits
-# (years and "10 virkedager" do not).
-NUMBER = re.compile(r"(?<!\d)\d(?: ?\d)*(?!\d)")
-PHONE_LENGTHS = {3, 5, 6, 8}
-
-
-def phone_numbers(text: str) -> set[str]:
-    digits = (n.replace(" ", "") for n in NUMBER.findall(text))
-    return {d for d in digits if len(d) in PHONE_LENGTHS}
-
+from tests.support.phones import phone_numbers
 
 def numbers_in_domain() -> set[str]:
     found: set[str] = set()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import timedelta
 from typing import Iterator
 
@@ -11,26 +10,12 @@ from rasa.core.tracker_store import (
     AwaitableTrackerStore, FailSafeTrackerStore, InMemoryTrackerStore, SQLTrackerStore, TrackerStore,
 )
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.stores.forget import forget_conversation, purge
 from bot.stores.conversations import ConversationStore
 from veiviser.cli import main
+from tests.support.trackers import HOUR, NOW, conversation
 
-HOUR = 3600.0
-NOW = time.time()
-
-
-def conversation(sender: str, *session_starts_hours_ago: float, last_hours_ago: float) -> DialogueStateTracker:
-    """Sessions starting at the given ages, each with one exchange; the last message at `last_hours_ago`."""
-    events: list[Event] = []
-    for age in session_starts_hours_ago:
-        events += [ActionExecuted("action_session_start", timestamp=NOW - age * HOUR),
-                   SessionStarted(timestamp=NOW - age * HOUR),
-                   UserUttered("hei", timestamp=NOW - age * HOUR + 1)]
-    events.append(UserUttered("takk", timestamp=NOW - last_hours_ago * HOUR))
-    return DialogueStateTracker.from_events(sender, events)
 
 
 @pytest.fixture

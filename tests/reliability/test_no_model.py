@@ -17,7 +17,7 @@ from rasa.shared.core.domain import Domain
 from bot.domain_texts import response_text
 from bot.privacy.pseudonym import pseudonym
 from bot.safety_net import safety_net_text
-from tests.privacy.test_conversation_store import conversation
+from tests.support.trackers import conversation
 from tests.reliability.conftest import Running, StartStack
 from tests.stack_client import forget, health, say, stored_senders
 

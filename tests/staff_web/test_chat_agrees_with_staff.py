@@ -24,7 +24,7 @@ from services_catalog.taxonomy import column_name
 from actions.needs import PRIORITY_PROPERTIES
 from tests.actions.conftest import domain, tracker_for  # noqa: F401 - fixtures
 from tests.support.actions import from_channel
-from tests.staff_web.test_search_api import ids
+from tests.support.staff import ids
 
 WEDNESDAY_EVENING = datetime(2026, 12, 2, 20, 0, tzinfo=OSLO)
 PLACES = ["Tromsø", "Bergen", "Oslo", "Trondheim", "Stavanger"]

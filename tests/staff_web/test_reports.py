@@ -5,7 +5,7 @@ import subprocess
 from datetime import datetime, timezone
 
 from services_catalog.reports import RULES, Channel, Reason, file_report, newest, open_reports_session
-from tests.catalog.test_cli import veiviser as cli
+from tests.support.cli import veiviser as cli
 from tests.staff_web.conftest import fresh_reports, serve
 
 async def first_id(client, **params) -> str:

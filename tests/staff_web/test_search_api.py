@@ -14,6 +14,7 @@ from services_catalog.search import Query, Sort, find_services
 from services_catalog.taxonomy import SERVICE_TYPE_TAXONOMY
 from staff_web.openapi import document
 from tests.support.hsds import SCHEMA as HSDS_SERVICE
+from tests.support.staff import ids, pairs
 
 GAZETTEER = Gazetteer.load()
 MAX_RESULTS = 50  # the app's default Limits.max_results
@@ -49,17 +50,6 @@ TWINS = [
     ({"kommune": "Bergen", "proximity": "3000"}, {"kommune": "Bergen", "radius_km": "3"}),
     ({"kommune": "Bergen", "drop_in": "ja"}, {"kommune": "Bergen", "drop_in": "true"}),
 ]
-
-
-def pairs(params: dict) -> list[tuple[str, str]]:
-    """Query pairs, a list value repeated (type=a&type=b)."""
-    return [(k, v) for k, values in params.items() for v in (values if isinstance(values, list) else [values])]
-
-
-async def ids(client, params: dict) -> list[str]:
-    response = await client.get("/services", params=pairs({**params, "per_page": "100"}))
-    assert response.status == 200, await response.text()
-    return [service["id"] for service in (await response.json())["contents"]]
 
 
 def without_last(params: dict) -> dict:

@@ -39,6 +39,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import action_response_check
 from bot.channels.sms_dedup import SeenMessages, seen_messages
 from bot.channels.sms_delivery import RetryPolicy, deliver
 from bot.channels.sms_gateways import Gateway, InboundRejected, InboundSms, gateways_from_credentials, new_reference
@@ -124,7 +125,11 @@ class SmsInput(InputChannel):
         self._session: Optional[aiohttp.ClientSession] = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """`on_new_message` is not used: the turn needs Rasa's lock around reading the last choices too."""
+        """`on_new_message` is not used: the turn needs Rasa's lock around reading the last choices too.
+
+        Built when the Rasa server is, so the server's set-up happens here too (as in the web channel).
+        """
+        action_response_check.install()
         sms_webhook = Blueprint("sms_webhook", __name__)
 
         @sms_webhook.route("/", methods=["GET"])

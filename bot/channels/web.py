@@ -23,6 +23,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import action_response_check
 from bot.privacy import log_scrub
 from bot.stores import retention
 from bot.commands import as_command_or_text
@@ -62,7 +63,9 @@ class WebInput(InputChannel):
         return "web"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Built when the Rasa server is: the place to set up what the server needs (issue 15)."""
         safe_turn.watch_for_failures()
+        action_response_check.install()
         log_scrub.install()
         web = Blueprint("veiviser_web", __name__)
 

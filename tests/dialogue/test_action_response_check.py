@@ -5,11 +5,13 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-import bot.components  # noqa: F401 - installs the check, as loading the model does
 from bot import action_response_check
+from bot.channels.web import WebInput
 
 
-def test_loading_the_components_installs_the_check():
+def test_building_the_server_installs_the_check():
+    """The web channel's blueprint is made when the Rasa server is built."""
+    WebInput().blueprint(lambda message: None)
     assert RemoteAction._validate_action_result is action_response_check.validate_action_result
 
 

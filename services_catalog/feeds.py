@@ -20,7 +20,7 @@ from typing import Any, Iterable
 import yaml
 
 from services_catalog.geography import Gazetteer, fold
-from services_catalog.hsds_export import derived_id
+from services_catalog.hsds_export import derived_id, taxonomy_term
 from services_catalog.models import UNDATED
 from services_catalog.taxonomy import PROPERTY_TAXONOMY, SERVICE_TYPE_TAXONOMY, Property, ServiceType
 
@@ -187,10 +187,7 @@ def _listed(obj: dict[str, Any], key: str) -> list[Any]:
 
 
 def _type_attribute(service_id: str, code: str) -> dict[str, Any]:
-    return {"id": derived_id(service_id, "mapped-type", code),
-            "taxonomy_term": {"id": derived_id(SERVICE_TYPE_TAXONOMY, code), "code": code,
-                              "name": ServiceType(code).label_nb, "description": ServiceType(code).label_en,
-                              "taxonomy": SERVICE_TYPE_TAXONOMY}}
+    return {"id": derived_id(service_id, "mapped-type", code), "taxonomy_term": taxonomy_term(SERVICE_TYPE_TAXONOMY, code)}
 
 
 def _stamp(obj: dict[str, Any], feed: Feed) -> None:
@@ -212,9 +209,7 @@ def _stamp(obj: dict[str, Any], feed: Feed) -> None:
     if Property.WAIT_WEEKS.value in codes and Property.WAIT_SOURCE.value not in codes:
         obj["attributes"] = [*attributes, {
             "id": derived_id(str(obj.get("id")), Property.WAIT_SOURCE.value), "value": feed.source_url,
-            "taxonomy_term": {"id": derived_id(PROPERTY_TAXONOMY, Property.WAIT_SOURCE.value),
-                              "code": Property.WAIT_SOURCE.value, "name": Property.WAIT_SOURCE.value,
-                              "description": Property.WAIT_SOURCE.value, "taxonomy": PROPERTY_TAXONOMY}}]
+            "taxonomy_term": taxonomy_term(PROPERTY_TAXONOMY, Property.WAIT_SOURCE.value)}]
 
 
 def _placed(area: Any, gazetteer: Gazetteer) -> Any:

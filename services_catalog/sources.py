@@ -189,7 +189,7 @@ def _service(record: dict[str, Any], sources: dict[str, Any], gazetteer: Gazette
 def _translated(record: dict[str, Any], report: Report) -> dict[str, Any]:
     """A record's `en:` (or `nn:`) block: its description, and hours_note, as we wrote them in that language."""
     blocks = {language: record[language] for language in TRANSLATED_LANGUAGES if language in record}
-    services = {language: {key: text for key, text in (block or {}).items() if key != "hours_note"}
+    services = {language: {key: text for key, text in block.items() if key != "hours_note"}
                 for language, block in blocks.items() if isinstance(block, dict)}
     for language, block in blocks.items():
         if not isinstance(block, dict):

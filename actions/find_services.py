@@ -15,9 +15,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values, utter_card
-from actions.catalogue import cautioned_services, next_opening, place_of, search_all
+from actions.catalogue import Catalogue, UsesCatalogue
 from actions.needs import GENERAL_NEED, UNSAID, Wishes, asked_time, wanted_properties
 from actions.phrasing import language_of, phrase
+from actions.place import place_of
 from actions.refine import Refinement, refinements, titles_of, worth_offering
 from actions.report_error import SHOWN_SLOT
 from services_catalog.geography import Place
@@ -31,7 +32,7 @@ RESULTS_SHOWN = 3
 NATIONAL_SHOWN = 3
 
 
-class ActionFindServices(Action):
+class ActionFindServices(UsesCatalogue, Action):
     def name(self) -> str:
         return "action_find_services"
 
@@ -41,7 +42,7 @@ class ActionFindServices(Action):
         when = now()
         wishes = wishes_of(tracker)
         said = tracker.get_slot("location")
-        place = await place_of(tracker)
+        place, kept = await place_of(tracker, self.catalogue)
         if said and said != UNSAID and place is None:
             dispatcher.utter_message(response="utter_place_unknown", location=said)
             return []
@@ -51,14 +52,15 @@ class ActionFindServices(Action):
             dispatcher.utter_message(response="utter_location_declined")
         language = language_of(tracker)
         question, options = refinements(domain, language)
-        found = await _search_turn(wishes, place, worth_offering(wishes, options), when)
+        found = await _search_turn(self.catalogue, wishes, place, worth_offering(wishes, options), when)
         if found.no_door:
             dispatcher.utter_message(response="utter_no_kommune_door", place=place.name)
-        await _introduce_results(dispatcher, found, place, titles_of(wishes.priorities, options),
+        await _introduce_results(dispatcher, self.catalogue, found, place, titles_of(wishes.priorities, options),
                                  _asked_words(domain, found.asked, language) if found.asked else "")
         if tracker.get_slot("for_whom") == "relative":
             dispatcher.utter_message(response="utter_relative_support")
-        shown = await _cards(dispatcher, tracker, domain, found, wishes, when)
+        shown = await _cards(dispatcher, tracker, domain, found, wishes, when,
+                             await self.catalogue.cautioned_services([m.service.id for m in found.result.matches]))
         if found.result.matches and tracker.get_latest_input_channel() == Channel.SMS.value:
             dispatcher.utter_message(response="utter_report_hint_sms")
         if tracker.get_slot("for_whom") == "staff" and place is not None:
@@ -73,7 +75,7 @@ class ActionFindServices(Action):
             # utter_refine's own words and buttons, less those that would find nothing.
             dispatcher.utter_message(text=question, buttons=buttons)
         # What "nummeret virker ikke" or "FEIL 2" will be about.
-        return [SlotSet(SHOWN_SLOT, shown)]
+        return [*kept, SlotSet(SHOWN_SLOT, shown)]
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,13 @@ class Found:
     asked: Asked | None
 
 
-async def _search_turn(wishes: Wishes, place: Place | None, offered: list[tuple[Refinement, Wishes]],
-                       when: datetime) -> Found:
+async def _search_turn(catalogue: Catalogue, wishes: Wishes, place: Place | None,
+                       offered: list[tuple[Refinement, Wishes]], when: datetime) -> Found:
     """One trip to the catalogue: the search and the doors; whether the search without wishes,
     and each button's, would find anything."""
     query = _placed(wishes.query(when, RESULTS_SHOWN), place)
     door_asked = place is not None and ServiceType.KOMMUNAL_RUSTJENESTE in query.types
-    (searched, *door_results), (unfiltered, *tried) = await search_all(
+    (searched, *door_results), (unfiltered, *tried) = await catalogue.search_all(
         [query] + ([_local_doors(query), NATIONAL_DOOR] if door_asked else []),
         [_placed(replace(wishes, priorities=()).query(when, 1), place)]
         + [_placed(after.query(when, 1), place) for _, after in offered])
@@ -110,11 +112,11 @@ async def _search_turn(wishes: Wishes, place: Place | None, offered: list[tuple[
     return Found(query, result, searched, unfiltered, offered, tried, no_door, asked_time(wishes.priorities))
 
 
-async def _introduce_results(dispatcher: CollectingDispatcher, found: Found, place: Place | None,
-                             named: list[str], asked: str) -> None:
+async def _introduce_results(dispatcher: CollectingDispatcher, catalogue: Catalogue, found: Found,
+                             place: Place | None, named: list[str], asked: str) -> None:
     """The sentence before the cards: nothing open at the asked time, a wish that left nothing, or where."""
     if place is not None and found.asked is not None and not any(m.local for m in found.result.matches):
-        await _nothing_open_locally(dispatcher, found.query, found.result, place.name, asked)
+        await _nothing_open_locally(dispatcher, catalogue, found.query, found.result, place.name, asked)
     elif not found.searched.matches and found.unfiltered and named:
         dispatcher.utter_message(response="utter_wish_found_nothing", wishes=" + ".join(named))
     elif place is not None:
@@ -124,11 +126,10 @@ async def _introduce_results(dispatcher: CollectingDispatcher, found: Found, pla
 
 
 async def _cards(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], found: Found,
-                 wishes: Wishes, when: datetime) -> list[dict[str, str]]:
+                 wishes: Wishes, when: datetime, warned: set[str]) -> list[dict[str, str]]:
     """One card per match, with a caution where people have reported it closed; what was shown."""
     language = language_of(tracker)
     wanted = {t.value for t in found.query.types} | {p.value for p in wanted_properties(wishes.priorities)}
-    warned = await cautioned_services([match.service.id for match in found.result.matches])
     shown = []
     for match in found.result.matches:
         values = card_values(match, domain, language, wanted, when, staff=tracker.get_slot("for_whom") == "staff")
@@ -181,11 +182,11 @@ def _with_national_door(result: Result, national: Result) -> Result:
 
 
 async def _nothing_open_locally(
-    dispatcher: CollectingDispatcher, query: Query, result: Result, place: str, asked: str
+    dispatcher: CollectingDispatcher, catalogue: Catalogue, query: Query, result: Result, place: str, asked: str
 ) -> None:
     """Say so, say when something local opens, and then show what is open nearest."""
     dispatcher.utter_message(response="utter_nothing_open_local", place=place, asked=asked)
-    upcoming = await next_opening(query)
+    upcoming = await catalogue.next_opening(query)
     if upcoming is not None:
         match, opening = upcoming
         dispatcher.utter_message(response="utter_next_opening", name=match.service.name,

@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import report
+from actions.catalogue import UsesCatalogue
 from actions.phrasing import language_of, variant
 from bot.commands import COMMAND_PREFIX
 from services_catalog.reports import Channel, Reason, TooManyReports
@@ -25,7 +25,7 @@ SHOWN_SLOT = "shown_services"
 REPORTING_SLOT = "reporting"
 
 
-class ActionReportError(Action):
+class ActionReportError(UsesCatalogue, Action):
     def name(self) -> str:
         return "action_report_error"
 
@@ -46,7 +46,7 @@ class ActionReportError(Action):
             dispatcher.utter_message(response="utter_ask_report_reason", name=service["name"])
             return [SlotSet(REPORTING_SLOT, {"service": service["id"]})]
         try:
-            await report(service["id"], reason, _channel(tracker), _typed_text(tracker))
+            await self.catalogue.report(service["id"], reason, _channel(tracker), _typed_text(tracker))
         except TooManyReports:
             dispatcher.utter_message(response="utter_report_later")
             return [SlotSet(REPORTING_SLOT, None)]

@@ -12,14 +12,14 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import MISSING, day_month_year
-from actions.catalogue import search
+from actions.catalogue import UsesCatalogue
 from actions.needs import NEEDS
 from services_catalog.search import Match, Query, Sort
 
 PLACES_SHOWN = 5
 
 
-class ActionListTreatmentChoice(Action):
+class ActionListTreatmentChoice(UsesCatalogue, Action):
     def name(self) -> str:
         return "action_list_treatment_choice"
 
@@ -33,7 +33,7 @@ class ActionListTreatmentChoice(Action):
             include_national=False,
             limit=PLACES_SHOWN,
         )
-        result = await search(query)
+        result = await self.catalogue.search(query)
         if result.matches:
             dispatcher.utter_message(response="utter_treatment_places_intro")
         for match in result.matches:

@@ -29,6 +29,7 @@ from services_catalog.hsds_export import all_services, export_json, service_to_h
 from services_catalog.models import UNDATED, Service, ServiceSource, ServiceTypeLink
 from services_catalog.lookup import PROPERTY_FILTERS, BadFilter, StaffFilters, build_query, parse_point, parse_when
 from services_catalog.opening_hours import now
+from services_catalog.place_resolver import PlaceResolver
 from services_catalog import reports as reports_module
 from services_catalog.reports import Outcome, open_reports_session, reports_url
 from services_catalog.search import Match, Sort, find_services
@@ -131,7 +132,7 @@ def show_command(args: argparse.Namespace) -> int:
 
 
 def search_command(args: argparse.Namespace) -> int:
-    gazetteer, moment = Gazetteer.load(), now()
+    places, moment = PlaceResolver.from_settings(), now()
     filters = StaffFilters(
         place=args.kommune,
         point=parse_point(args.near, "near") if args.near else None,
@@ -145,12 +146,12 @@ def search_command(args: argparse.Namespace) -> int:
         sort=Sort(args.sort),
         limit=args.limit,
     )
-    search = build_query(filters, gazetteer, moment)
+    search = build_query(filters, places, moment)
     query = search.query
     if search.corrected(args.kommune):
         print(f"Searching near {search.place.name} (read from {args.kommune!r}).", file=sys.stderr)
     with open_session(args.url) as session:
-        result = find_services(session, query, gazetteer, now=query.open_at or moment)
+        result = find_services(session, query, places.gazetteer, now=query.open_at or moment)
         rows = [_match_row(match) for match in result.matches]
     if args.json:
         _print({"fallback": result.fallback, "services": rows}, True, str)

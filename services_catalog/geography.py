@@ -115,13 +115,19 @@ class Kommune:
 
 @dataclass(frozen=True)
 class Place:
-    """A resolved place; ``kind`` is "kommune", "town" or "postcode"."""
+    """A resolved place; ``kind`` is "kommune", "town" or "postcode" (a centre's point), or
+    "position" or "geocoded" (a point of its own)."""
 
     name: str
     kind: str
     kommune: Kommune
     lat: float
     lon: float
+
+    @property
+    def approximate(self) -> bool:
+        """The point is a kommune's, town's or postcode's centre, not where the person is."""
+        return self.kind not in ("position", "geocoded")
 
 
 # candidate rank: lower is better (kommune name, kommune alias, town name,

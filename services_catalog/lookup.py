@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services_catalog.geocoding import resolve_place
 from services_catalog.geography import Gazetteer, Place, fold
+from services_catalog.place_resolver import PlaceResolver
 from services_catalog.opening_hours import OSLO
 from services_catalog.search import FILTER_PROPERTIES, Query, Sort
 from services_catalog.taxonomy import ServiceType, column_name
@@ -74,9 +74,9 @@ class StaffSearch:
         return bool(self.place and typed) and fold(self.place.name) != fold(typed) and not typed.strip().isdigit()
 
 
-def build_query(filters: StaffFilters, gazetteer: Gazetteer, now: datetime) -> StaffSearch:
+def build_query(filters: StaffFilters, places: PlaceResolver, now: datetime) -> StaffSearch:
     """The search for these filters; `now` is the moment "open now" means."""
-    place = find_place(filters.place, filters.place_field, gazetteer) if filters.place else None
+    place = find_place(filters.place, filters.place_field, places) if filters.place else None
     kommune, point = None, filters.point
     if place is not None:
         kommune, point = place.kommune, point or (place.lat, place.lon)
@@ -106,12 +106,12 @@ def build_query(filters: StaffFilters, gazetteer: Gazetteer, now: datetime) -> S
     ), place)
 
 
-def find_place(text: str, field_name: str, gazetteer: Gazetteer) -> Place:
+def find_place(text: str, field_name: str, places: PlaceResolver) -> Place:
     """A kommune, town or postcode as typed; unknown ones get the nearest kommune name as a suggestion."""
-    place = resolve_place(text, gazetteer)
+    place = places.named(text)
     if place is not None:
         return place
-    raise UnknownPlace(field_name, text, suggest_kommune(text, gazetteer))
+    raise UnknownPlace(field_name, text, suggest_kommune(text, places.gazetteer))
 
 
 def suggest_kommune(text: str, gazetteer: Gazetteer) -> str | None:

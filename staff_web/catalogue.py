@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from services_catalog.coverage import Coverage, measure
 from services_catalog.db import session_factory
-from services_catalog.geography import Gazetteer
 from services_catalog.hsds import ImportFailed, ImportReport, Problem, import_records
 from services_catalog.hsds_export import service_to_hsds
 from services_catalog.lookup import StaffFilters, build_query
+from services_catalog.place_resolver import PlaceResolver
 from services_catalog.models import Service
 from services_catalog.opening_hours import current_or_next_opening
 from services_catalog.reports import Channel, Reason, cautioned, file_report, open_counts, open_reports_session, utc_now
@@ -58,7 +58,8 @@ class Catalogue:
         self._sessions = session_factory(url)
         self._reports_url = reports_url
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="catalogue")
-        self.gazetteer = Gazetteer.load()
+        self.places = PlaceResolver.from_settings()
+        self.gazetteer = self.places.gazetteer
 
     async def _run(self, call: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, partial(call, *args))
@@ -97,7 +98,7 @@ class Catalogue:
         return await self._run(self._import, sourced)
 
     def _search(self, filters: StaffFilters, window: tuple[int, int], moment: datetime) -> Lookup:
-        search = build_query(filters, self.gazetteer, moment)
+        search = build_query(filters, self.places, moment)
         query = search.query
         when = query.open_at or moment
         with self._sessions() as session:

@@ -7,9 +7,16 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.catalogue import Catalogue
 from tests.conftest import ROOT
 
 TrackerFactory = Callable[..., Tracker]
+
+
+@pytest.fixture(scope="session")
+def catalogue(catalogue_url: str) -> Catalogue:
+    """The shipped catalogue, handed to the actions as the action server hands in its own."""
+    return Catalogue.at(catalogue_url)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from actions.needs import Wishes
 from actions.refine import refinements, worth_offering
 from tests.support.actions import cards, refine_titles, responses
 
-ACTION = ActionFindServices()
 
 
 def test_the_buttons_are_read_from_the_domain_with_their_wishes(domain):
@@ -31,7 +30,7 @@ def test_a_button_that_would_change_nothing_is_not_offered(domain):
 async def test_a_wish_that_empties_the_search_is_named(catalogue, dispatcher, tracker_for, domain):
     """Tromsø has help, none of it recorded as anonymous among the kinds asked for (issue 18 item 2)."""
     tracker = tracker_for("seek_help_self", location="Tromsø", need="seek_help_self", priorities=["anonymous"])
-    await ACTION.run(dispatcher, tracker, domain)
+    await ActionFindServices(catalogue).run(dispatcher, tracker, domain)
     assert all(card["where"].startswith("Norge") for card in cards(dispatcher)), "at most NAV's national line"
     said = next(m for m in dispatcher.messages if m["response"] == "utter_wish_found_nothing")
     assert said["wishes"] == "Anonymt"
@@ -50,13 +49,13 @@ async def test_every_button_offered_finds_something_when_tapped(
     catalogue, tracker_for, domain, place, need, priorities
 ):
     first = CollectingDispatcher()
-    await ACTION.run(first, tracker_for("seek_help_self", location=place, need=need, priorities=priorities), domain)
+    await ActionFindServices(catalogue).run(first, tracker_for("seek_help_self", location=place, need=need, priorities=priorities), domain)
     _, options = refinements(domain, "nb")
     offered = [option for option in options if option.title in refine_titles(first)]
     assert offered, "some narrowing is always possible in these places"
     for option in offered:
         tapped = CollectingDispatcher()
         slots = {"priorities": [option.priority]} if option.priority else {"substance": option.substance}
-        await ACTION.run(tapped, tracker_for("seek_help_self", **{"location": place, "need": need,
+        await ActionFindServices(catalogue).run(tapped, tracker_for("seek_help_self", **{"location": place, "need": need,
                                                                   "priorities": priorities, **slots}), domain)
         assert cards(tapped), f"{option.title!r} in {place} was offered but finds nothing: {responses(tapped)}"

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import pytest
 
+from actions.catalogue import Catalogue
 from actions.needs import UNSAID, types_for
 from actions.screening import ValidateScreeningForm
+from services_catalog.geography import Gazetteer
+from services_catalog.place_resolver import PlaceResolver
 from services_catalog.taxonomy import ServiceType
 
-FORM = ValidateScreeningForm()
+FORM = ValidateScreeningForm(Catalogue(places=PlaceResolver(Gazetteer.load())))
 
 
 @pytest.mark.parametrize(
@@ -32,16 +35,25 @@ async def test_opioids_turn_a_general_need_into_substitution(dispatcher, tracker
     assert await FORM.extract_need(dispatcher, tracker, {}) == {"need": "ask_substitution"}
 
 
-@pytest.mark.parametrize("said", ["Bergen", "bergn", "Romsa", "5003", UNSAID])
-async def test_known_places_and_unsaid_are_accepted_silently(dispatcher, tracker_for, said):
+@pytest.mark.parametrize("said,kommune", [("Bergen", "4601"), ("bergn", "4601"), ("Romsa", "5501"),
+                                           ("5003", "4601"), ("Grünerløkka", "0301")])
+async def test_a_known_place_is_resolved_once_and_kept(dispatcher, tracker_for, said, kommune):
     result = await FORM.validate_location(said, dispatcher, tracker_for("inform_location"), {})
-    assert result == {"location": said}
+    assert result["location"] == said
+    assert result["place"]["said"] == said and result["place"]["kommune"] == kommune
+    assert result["place"]["approximate"] is True  # a name's point is its centre, not the person's
+    assert dispatcher.messages == []
+
+
+async def test_unsaid_is_accepted_silently_and_forgets_a_kept_place(dispatcher, tracker_for):
+    result = await FORM.validate_location(UNSAID, dispatcher, tracker_for("inform_location"), {})
+    assert result == {"location": UNSAID, "place": None}
     assert dispatcher.messages == []
 
 
 async def test_an_unknown_place_is_refused_and_the_user_told(dispatcher, tracker_for):
     result = await FORM.validate_location("Atlantis", dispatcher, tracker_for("inform_location"), {})
-    assert result == {"location": None}
+    assert result == {"location": None, "place": None}
     assert dispatcher.messages[0]["response"] == "utter_place_unknown"
     assert dispatcher.messages[0]["location"] == "Atlantis"
 
@@ -59,13 +71,14 @@ def coordinates(lat, lon) -> list[dict]:
 async def test_a_shared_position_fills_the_place_with_its_kommune(dispatcher, tracker_for):
     tracker = tracker_for("inform_location", entities=coordinates(60.3913, 5.3221))
     assert await FORM.extract_location(dispatcher, tracker, {}) == {
-        "location": "Bergen", "position": {"lat": 60.3913, "lon": 5.3221, "kommune": "4601"}}
+        "location": "Bergen", "place": {"said": "Bergen", "name": "Bergen", "kind": "position", "kommune": "4601",
+                                        "lat": 60.3913, "lon": 5.3221, "approximate": False}}
     assert dispatcher.messages == []
 
 
 async def test_a_position_outside_norway_is_said_and_the_place_asked_again(dispatcher, tracker_for):
     tracker = tracker_for("inform_location", entities=coordinates(48.8566, 2.3522))  # Paris
-    assert await FORM.extract_location(dispatcher, tracker, {}) == {"position": None}
+    assert await FORM.extract_location(dispatcher, tracker, {}) == {"place": None}
     assert [m["response"] for m in dispatcher.messages] == ["utter_position_outside_norway"]
 
 

@@ -5,7 +5,7 @@ from actions.treatment_choice import ActionListTreatmentChoice
 
 
 async def test_lists_places_under_the_right_to_choose(catalogue, dispatcher, tracker_for, domain):
-    await ActionListTreatmentChoice().run(dispatcher, tracker_for("ask_treatment_choice"), domain)
+    await ActionListTreatmentChoice(catalogue).run(dispatcher, tracker_for("ask_treatment_choice"), domain)
     assert dispatcher.messages[0]["response"] == "utter_treatment_places_intro"
     places = dispatcher.messages[1:]
     assert places and all(m["response"].startswith("utter_treatment_place_") for m in places)

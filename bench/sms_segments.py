@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.channels.sms_text import encoding  # noqa: E402
-from tests.channels.fake_gateway import FakeGateway  # noqa: E402
-from tests.channels.sms_harness import converse, running_sms_stack  # noqa: E402
+from harness.sms_gateway import FakeGateway  # noqa: E402
+from harness.sms_stack import converse, running_sms_stack  # noqa: E402
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from services_catalog import cli as catalog_cli
 from services_catalog.db import make_engine, migrate, session_factory
 from services_catalog.reports import REPORTS_URL_SETTING
-from tests.channels.fake_gateway import FakeGateway
+from harness.sms_gateway import FakeGateway
 
 ROOT = Path(__file__).resolve().parent.parent
 # Rasa's telemetry and error reports would send data to Rasa's servers: never, also not from tests.
@@ -48,7 +48,7 @@ def model() -> Path:
 
 @pytest.fixture(scope="module")
 def gateway() -> Iterator[FakeGateway]:
-    """A fake SMS gateway on loopback (tests/channels/fake_gateway.py), one per test module."""
+    """A fake SMS gateway on loopback (harness/sms_gateway.py), one per test module."""
     fake = FakeGateway().start()
     yield fake
     fake.stop()

@@ -20,7 +20,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from tests import stack_client
+from harness import stack_client
 from tests.conftest import ROOT
 from veiviser import supervisor
 from tests.support.accessibility import assert_no_wcag_violations

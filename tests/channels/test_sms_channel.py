@@ -22,8 +22,8 @@ import pytest
 from bot.channels.sms_delivery import RetryPolicy
 from bot.channels.sms_text import for_sms, segments
 from bot.domain_texts import response_text
-from tests.channels.fake_gateway import FakeGateway
-from tests.channels.sms_harness import (
+from harness.sms_gateway import FakeGateway
+from harness.sms_stack import (
     TWILIO_NUMBER,
     TWILIO_SID,
     TWILIO_TOKEN,

@@ -14,9 +14,9 @@ import pytest
 
 from bot.channels.sms_text import for_sms
 from bot.domain_texts import response_text
-from tests.channels.fake_gateway import FakeGateway
-from tests.channels.sms_harness import converse, running_sms_stack
-from tests.stack_client import say
+from harness.sms_gateway import FakeGateway
+from harness.sms_stack import converse, running_sms_stack
+from harness.stack_client import say
 from veiviser import supervisor
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,7 @@ from typing import Iterator
 import pytest
 
 from services_catalog.opening_hours import PINNED_NOW
-from tests import stack_client
+from harness import stack_client
 from veiviser import supervisor
 
 # The stack's clock: a Wednesday evening, so that "open tonight" has one right answer whenever the tests run.

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.stack_client import exchange, say
+from harness.stack_client import exchange, say
 
 pytestmark = pytest.mark.e2e
 

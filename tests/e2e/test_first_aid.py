@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from bot.domain_texts import response_text
-from tests.stack_client import exchange, say
+from harness.stack_client import exchange, say
 
 
 def test_not_breathing_gets_hlr_naloxone_and_a_call_button(stack):

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.stack_client import WEB_CHANNEL, request, stored_senders
+from harness.stack_client import WEB_CHANNEL, request, stored_senders
 from bot.privacy.pseudonym import pseudonym
 
 pytestmark = pytest.mark.e2e

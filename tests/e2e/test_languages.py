@@ -13,7 +13,7 @@ from functools import lru_cache
 import pytest
 
 from bot.domain_texts import _responses
-from tests.stack_client import say
+from harness.stack_client import say
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import pytest
 from bot.domain_texts import response_text
 from bot.privacy.pseudonym import pseudonym
 from bot.privacy.redaction import PHONE
-from tests.stack_client import WEB_CHANNEL, exchange, forget, request, say, stored_events
+from harness.stack_client import WEB_CHANNEL, exchange, forget, request, say, stored_events
 from veiviser.cli import main
 
 pytestmark = pytest.mark.e2e

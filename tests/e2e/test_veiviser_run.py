@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests import stack_client
+from harness import stack_client
 from tests.conftest import ROOT
-from tests.stack_client import say
+from harness.stack_client import say
 from veiviser.supervisor import Ports, Stack
 
 pytestmark = pytest.mark.e2e

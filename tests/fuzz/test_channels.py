@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
 from bot.channels.sms_gateways import normalise_phone, signed_headers
-from tests.channels.fake_gateway import FakeGateway
-from tests.channels.sms_harness import GATE_SECRET, SECRET, TWILIO_SID, TWILIO_TOKEN, converse, post, running_sms_stack
+from harness.sms_gateway import FakeGateway
+from harness.sms_stack import GATE_SECRET, SECRET, TWILIO_SID, TWILIO_TOKEN, converse, post, running_sms_stack
 from tests.conftest import ROOT
 from tests.fuzz.hostile import header_text, hostile_body, hostile_payload, hostile_text, json_values
 from veiviser import supervisor

@@ -7,7 +7,7 @@ from typing import Callable, Iterator, NamedTuple
 
 import pytest
 
-from tests import stack_client
+from harness import stack_client
 from veiviser import supervisor
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.conftest import Running, StartStack
-from tests.stack_client import health, say
+from harness.stack_client import health, say
 from veiviser import supervisor
 from veiviser.cli import main
 

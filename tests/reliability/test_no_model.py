@@ -19,7 +19,7 @@ from bot.privacy.pseudonym import pseudonym
 from bot.safety_net import safety_net_text
 from tests.support.trackers import conversation
 from tests.reliability.conftest import Running, StartStack
-from tests.stack_client import forget, health, say, stored_senders
+from harness.stack_client import forget, health, say, stored_senders
 
 pytestmark = pytest.mark.e2e
 REMEMBERED = "returning-widget"

@@ -10,7 +10,7 @@ from bot.domain_texts import response_text
 from bot.privacy.pseudonym import pseudonym
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.reliability.conftest import StartStack
-from tests.stack_client import forget, health, say, stored_senders
+from harness.stack_client import forget, health, say, stored_senders
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ import redis
 from bot.privacy import pseudonym
 from bot.stores import retention
 from bot.stores import locks as lock_store
-from tests import stack_client
+from harness import stack_client
 from tests.conftest import _temporary_postgres_database
 from veiviser import supervisor
 

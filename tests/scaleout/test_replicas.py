@@ -22,7 +22,7 @@ import redis
 from bench.load import SAFETY_NET, SCRIPTS
 from bot.privacy.pseudonym import pseudonym
 from bot.privacy.redaction import redact
-from tests import stack_client
+from harness import stack_client
 from tests.scaleout.conftest import REDIS_DB, REDIS_HOST, REDIS_PORT, REPLICAS
 from veiviser import supervisor
 from veiviser.round_robin import BACKEND_HEADER

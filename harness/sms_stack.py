@@ -1,6 +1,6 @@
 """Drive the SMS channel as a gateway would: the real stack with its gateways pointed at a fake one.
 
-Used by tests/channels/test_sms_channel.py and bench/sms_segments.py.
+Used by the SMS tests and bench/sms_segments.py.
 """
 from __future__ import annotations
 
@@ -15,12 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import pytest
 from twilio.request_validator import RequestValidator
 
 from bot.channels.sms_gateways import signed_headers
-from tests.channels.fake_gateway import FakeGateway
-from tests import stack_client
+from harness.sms_gateway import FakeGateway
+from harness import stack_client
 from veiviser import supervisor
 
 SECRET = "generic-test-secret"
@@ -56,12 +55,9 @@ def running_sms_stack(model: Path, catalogue_url: str, gateway: FakeGateway, log
                       extra: dict[str, str] | None = None) -> Iterator[supervisor.Stack]:
     """Action server and Rasa server (no chat page) on free ports, logs in `log_dir`."""
     settings = {**stack_client.settings(log_dir, catalogue_url), **sms_settings(gateway), **(extra or {})}
-    ports = supervisor.Ports.free()
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in settings.items():
-            patch.setenv(name, value)
-        with supervisor.running(ports, model, log_dir=log_dir, with_web=False) as stack:
-            yield stack
+    with supervisor.running(supervisor.Ports.free(), model, log_dir=log_dir, with_web=False,
+                            settings=settings) as stack:
+        yield stack
 
 
 def post(stack: supervisor.Stack, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:

@@ -9,8 +9,8 @@ BIN := $(VENV)/bin
 MODEL := models/veiviser.tar.gz
 CATALOGUE := var/catalogue.sqlite
 
-TRAINING_INPUTS := config.yml $(wildcard bot/domain/*.yml) bot/crisis_patterns.yml \
-	$(shell find data bot/components -name '*.yml' -o -name '*.py' 2>/dev/null)
+TRAINING_INPUTS := config.yml $(wildcard bot/domain/*.yml) \
+	$(shell find data bot/components conversation -name '*.yml' -o -name '*.py' 2>/dev/null)
 CATALOGUE_INPUTS := $(wildcard services_catalog/*.py services_catalog/migrations/versions/*.py) \
 	$(shell find services_catalog/data/sources -name '*.yml')
 

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values, utter_card
 from actions.catalogue import Catalogue, UsesCatalogue
-from actions.needs import GENERAL_NEED, UNSAID, Wishes, asked_time, wanted_properties
+from conversation.needs import GENERAL_NEED, UNSAID, Wishes, asked_time, wanted_properties
 from actions.phrasing import language_of, phrase
 from actions.place import place_of
 from actions.refine import Refinement, refinements, titles_of, worth_offering

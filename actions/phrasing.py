@@ -10,7 +10,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.domain_texts import DEFAULT_LANGUAGE, choose_variant
+from conversation.texts import DEFAULT_LANGUAGE, choose_variant
 
 
 def language_of(tracker: Tracker) -> str:

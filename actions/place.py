@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.catalogue import Catalogue
-from actions.needs import UNSAID
+from conversation.needs import UNSAID
 from services_catalog.geography import Place
 
 PLACE_SLOT = "place"

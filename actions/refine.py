@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
-from actions.needs import UNSAID, Wishes
+from conversation.needs import UNSAID, Wishes
 from actions.phrasing import variant
 
 # '/seek_help_self{"priority": "drop_in"}': the intent, then the entities as JSON.

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import MISSING, day_month_year
 from actions.catalogue import UsesCatalogue
-from actions.needs import NEEDS
+from conversation.needs import NEEDS
 from services_catalog.search import Match, Query, Sort
 
 PLACES_SHOWN = 5

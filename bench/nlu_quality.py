@@ -6,7 +6,7 @@ scored twice, because a missed crisis is a defect:
 
 - pipeline: the held-out examples, as the trained model (CrisisGuard last)
   labels them; recall over the crisis examples, false alarms over the rest.
-- guard: bot.crisis.detect_crisis alone (it also runs in the channel layer)
+- guard: conversation.crisis.detect_crisis alone (it also runs in the channel layer)
   over tests/crisis_phrasings.yml; false alarms over its not_crisis
   phrasings and every non-crisis held-out example.
 """
@@ -23,7 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bot.crisis import CRISIS_INTENTS, detect_crisis  # noqa: E402
+from conversation.crisis import CRISIS_INTENTS, detect_crisis  # noqa: E402
 from nlu_report import NOT_SCORED_HERE, evaluate  # noqa: E402
 
 PHRASINGS = ROOT / "tests" / "crisis_phrasings.yml"

@@ -52,7 +52,7 @@ from sqlalchemy.pool import QueuePool
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.needs import NEEDS  # noqa: E402  (the dialogue's type groups: what people actually ask for)
+from conversation.needs import NEEDS  # noqa: E402  (the dialogue's type groups: what people actually ask for)
 from services_catalog import search, search_index  # noqa: E402
 from bench import synthetic  # noqa: E402
 from services_catalog.db import make_engine, migrate, session_factory  # noqa: E402

@@ -15,7 +15,7 @@ import json
 import math
 import re
 
-from bot.domain_texts import button_payloads
+from conversation.texts import button_payloads
 
 COMMAND_PREFIX = "/"
 # The widget's own command: it asks for the greeting when it opens (web/widget/veiviser-widget.js).

@@ -8,7 +8,7 @@ before and without one. The text itself lives once, in bot/domain/safety.yml.
 """
 from __future__ import annotations
 
-from bot.domain_texts import response_text
+from conversation.texts import response_text
 
 RESPONSE = "utter_safety_net"
 

@@ -97,7 +97,7 @@ def _pinned(text: str) -> datetime:
 class Asked(str, Enum):
     """When someone wants a place to be open, as they say it: "nå", "i kveld", "i natt".
 
-    The values are the screening's priority codes (bot/screening_cues.yml).
+    The values are the screening's priority codes (conversation/screening_cues.yml).
     """
 
     NOW = "open_now"

@@ -4,7 +4,7 @@ Every channel sends its messages through `answer`. When the turn raises,
 takes longer than the turn timeout, produces no message (no model loaded),
 or fails inside Rasa, the person still gets the safety net with 113 and the
 helplines; a message that signals a crisis gets the crisis answer, decided by
-plain Python (bot/crisis.py) because the model may be the part that is down.
+plain Python (conversation/crisis.py) because the model may be the part that is down.
 
 Rasa catches a failing custom action (action server down, catalogue down),
 logs it and carries on with whatever it has, so the log record is the only
@@ -23,9 +23,9 @@ from typing import Any, Awaitable, Callable, Iterator
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.crisis import detect_crisis, is_followup, overdose_state
-from bot.cues import detect_language
-from bot.domain_texts import response_messages
+from conversation.crisis import detect_crisis, is_followup, overdose_state
+from conversation.cues import detect_language
+from conversation.texts import response_messages
 from bot.safety_net import safety_net_text
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ async def answer(handle: Handler, text: str, sender_id: str, channel: str) -> tu
 def crisis_answer(text: str, recipient_id: str, language: str | None = None) -> list[dict[str, Any]]:
     """The first aid or helplines the message calls for, as the domain words them; [] if it signals no crisis.
 
-    Plain Python, like bot/crisis.py, so it holds when the model or Rasa is the part that is down.
+    Plain Python, like conversation/crisis.py, so it holds when the model or Rasa is the part that is down.
     """
     language = language or detect_language(text)
     if is_followup(text):

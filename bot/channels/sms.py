@@ -46,7 +46,7 @@ from bot.channels.sms_gateways import Gateway, InboundRejected, InboundSms, gate
 from bot.channels.sms_text import choice_payload, format_turn, turn_choices
 from bot.stores.forget import forget_conversation
 from bot.commands import as_command_or_text
-from bot.crisis import normalise
+from conversation.crisis import normalise
 from bot.privacy.pseudonym import pseudonym
 from bot.privacy.redaction import redact
 from bot.channels.safe_turn import turn_timeout_s as turn_timeout_s_setting

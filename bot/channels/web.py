@@ -29,8 +29,8 @@ from bot.stores import retention
 from bot.commands import as_command_or_text
 from bot.channels import health, safe_turn
 from bot.stores.forget import forget_conversation, purge_periodically, report_store_failures
-from bot.cues import detect_language
-from bot.domain_texts import response_text, response_texts
+from conversation.cues import detect_language
+from conversation.texts import response_text, response_texts
 from bot.privacy.pseudonym import pseudonym
 from bot.privacy.redaction import redact
 

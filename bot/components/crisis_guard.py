@@ -18,7 +18,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.crisis import FOLLOWUP_INTENT, detect_crisis, is_followup, overdose_state
+from conversation.crisis import FOLLOWUP_INTENT, detect_crisis, is_followup, overdose_state
 
 STATE_ENTITY = "crisis_state"
 

@@ -1,4 +1,4 @@
-"""Adds the screening cues of bot/cues.py to each message as entities.
+"""Adds the screening cues of conversation/cues.py to each message as entities.
 
 Entities, not slots, because Rasa's slot mappings then fill the screening
 form from them like from any other entity, and tests can see them in the
@@ -15,7 +15,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.cues import names_a_person, read_cues
+from conversation.cues import names_a_person, read_cues
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

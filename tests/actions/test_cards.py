@@ -82,7 +82,7 @@ def regional_service_without_address(empty_catalogue_url: str) -> Listing:
 def test_a_service_known_only_by_the_fylker_it_serves_is_not_placed_in_the_users_kommune(
         regional_service_without_address):
     from actions.cards import card_values
-    from bot.domain_texts import DOMAIN_DIR
+    from conversation.texts import DOMAIN_DIR
     from rasa.shared.core.domain import Domain
     from datetime import datetime, timezone
 

@@ -5,7 +5,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.find_services import ActionFindServices
-from actions.needs import Wishes
+from conversation.needs import Wishes
 from actions.refine import refinements, worth_offering
 from tests.support.actions import cards, refine_titles, responses
 

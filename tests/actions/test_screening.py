@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from actions.catalogue import Catalogue
-from actions.needs import UNSAID, types_for
+from conversation.needs import UNSAID, types_for
 from actions.screening import ValidateScreeningForm
 from services_catalog.geography import Gazetteer
 from services_catalog.place_resolver import PlaceResolver

@@ -21,7 +21,7 @@ import pytest
 
 from bot.channels.sms_delivery import RetryPolicy
 from bot.channels.sms_text import for_sms, segments
-from bot.domain_texts import response_text
+from conversation.texts import response_text
 from harness.sms_gateway import FakeGateway
 from harness.sms_stack import (
     TWILIO_NUMBER,

@@ -13,7 +13,7 @@ from typing import Iterator
 import pytest
 
 from bot.channels.sms_text import for_sms
-from bot.domain_texts import response_text
+from conversation.texts import response_text
 from harness.sms_gateway import FakeGateway
 from harness.sms_stack import converse, running_sms_stack
 from harness.stack_client import say

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.crisis import detect_crisis
+from conversation.crisis import detect_crisis
 from tests.conftest import ROOT
 
 PHRASINGS = yaml.safe_load((ROOT / "tests" / "crisis_phrasings.yml").read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.cue_extractor import CueExtractor
-from bot.cues import names_a_person, read_cues
+from conversation.cues import names_a_person, read_cues
 
 
 @pytest.mark.parametrize(

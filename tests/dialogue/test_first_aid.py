@@ -10,8 +10,8 @@ import pytest
 from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.shared.core.domain import Domain
 
-from bot.crisis import OVERDOSE_STATES, UNKNOWN_STATE, detect_crisis, is_followup, overdose_state
-from bot.domain_texts import DOMAIN_DIR, response_text
+from conversation.crisis import OVERDOSE_STATES, UNKNOWN_STATE, detect_crisis, is_followup, overdose_state
+from conversation.texts import DOMAIN_DIR, response_text
 
 STATES = (*OVERDOSE_STATES, UNKNOWN_STATE, None)
 LANGUAGES = ("nb", "en")

@@ -1,6 +1,6 @@
 """Every response the bot can send has its bokmål, nynorsk and English variant, in every state it depends on.
 
-Read as Rasa reads them (bot.domain_texts picks a variant the same way): for each response,
+Read as Rasa reads them (conversation.texts picks a variant the same way): for each response,
 each language, and each value of the other slots its variants depend on, the variant chosen
 must be written in that language, with the same placeholders and buttons as the bokmål one.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain_texts import _responses, response_variant
+from conversation.texts import _responses, response_variant
 
 LANGUAGES = ("nb", "nn", "en")
 

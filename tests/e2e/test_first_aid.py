@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from bot.domain_texts import response_text
+from conversation.texts import response_text
 from harness.stack_client import exchange, say
 
 

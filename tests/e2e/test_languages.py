@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pytest
 
-from bot.domain_texts import _responses
+from conversation.texts import _responses
 from harness.stack_client import say
 
 pytestmark = pytest.mark.e2e

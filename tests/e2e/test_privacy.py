@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain_texts import response_text
+from conversation.texts import response_text
 from bot.privacy.pseudonym import pseudonym
 from bot.privacy.redaction import PHONE
 from harness.stack_client import WEB_CHANNEL, exchange, forget, request, say, stored_events

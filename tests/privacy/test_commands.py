@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.commands import as_command_or_text
-from bot.domain_texts import button_payloads
+from conversation.texts import button_payloads
 
 
 @pytest.mark.parametrize("typed, read_as", [

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from bot.stores import retention
-from bot.domain_texts import response_text
+from conversation.texts import response_text
 from tests.conftest import ROOT
 
 PRIVACY_PAGE = (ROOT / "docs" / "privacy.md").read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels import safe_turn
-from bot.domain_texts import response_text
+from conversation.texts import response_text
 from bot.safety_net import safety_net_text
 
 

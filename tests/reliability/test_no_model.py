@@ -14,7 +14,7 @@ import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 
-from bot.domain_texts import response_text
+from conversation.texts import response_text
 from bot.privacy.pseudonym import pseudonym
 from bot.safety_net import safety_net_text
 from tests.support.trackers import conversation

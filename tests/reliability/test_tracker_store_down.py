@@ -6,7 +6,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from bot.domain_texts import response_text
+from conversation.texts import response_text
 from bot.privacy.pseudonym import pseudonym
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.reliability.conftest import StartStack

@@ -21,7 +21,7 @@ from services_catalog.opening_hours import OSLO
 from services_catalog.search import Query, find_services
 from services_catalog.taxonomy import ServiceType
 from services_catalog.taxonomy import column_name
-from actions.needs import PRIORITY_PROPERTIES
+from conversation.needs import PRIORITY_PROPERTIES
 from tests.actions.conftest import domain, tracker_for  # noqa: F401 - fixtures
 from tests.support.actions import from_channel
 from tests.support.staff import ids

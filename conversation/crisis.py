@@ -3,7 +3,7 @@
 A missed overdose or suicide signal is a defect; a false alarm costs a few
 lines of text. So this runs on every message, in the NLU pipeline and in the
 channel layer, and it is plain Python so it still works when Rasa does not.
-The phrases themselves live in bot/crisis_patterns.yml.
+The phrases themselves live in conversation/crisis_patterns.yml.
 """
 from __future__ import annotations
 

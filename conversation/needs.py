@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from bot.cues import ADULT_AGE
+from conversation.cues import ADULT_AGE
 from services_catalog.opening_hours import Asked, asked_moment
 from services_catalog.search import Query
 from services_catalog.taxonomy import Property, column_name

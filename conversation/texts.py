@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-DOMAIN_DIR = Path(__file__).resolve().parent / "domain"
+DOMAIN_DIR = Path(__file__).resolve().parent.parent / "bot" / "domain"
 DEFAULT_LANGUAGE = "nb"
 
 

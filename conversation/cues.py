@@ -2,7 +2,7 @@
 and what a report of a wrong record says is wrong.
 
 The screening form skips any question these answer. They are plain Python over
-the patterns in bot/screening_cues.yml, so a new phrasing is one line of data.
+the patterns in conversation/screening_cues.yml, so a new phrasing is one line of data.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from bot.crisis import normalise
+from conversation.crisis import normalise
 
 CUES_FILE = Path(__file__).resolve().parent / "screening_cues.yml"
 ADULT_AGE = 18

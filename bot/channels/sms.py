@@ -44,6 +44,7 @@ from bot.channels.sms_dedup import SeenMessages, seen_messages
 from bot.channels.sms_delivery import RetryPolicy, deliver
 from bot.channels.sms_gateways import Gateway, InboundRejected, InboundSms, gateways_from_credentials, new_reference
 from bot.channels.sms_text import choice_payload, format_turn, turn_choices
+from bot.stores.conversations import language_of, stored_language
 from bot.stores.forget import forget_conversation
 from bot.commands import as_command_or_text
 from conversation.crisis import normalise
@@ -92,10 +93,6 @@ def last_bot_turn(tracker: Optional[DialogueStateTracker]) -> list[Mapping[str, 
         if isinstance(event, BotUttered):
             turn.append({"text": event.text, **(event.data or {})})
     return list(reversed(turn))
-
-
-def language_of(tracker: Optional[DialogueStateTracker]) -> Optional[str]:
-    return tracker.get_slot("language") if tracker is not None else None
 
 
 class SmsInput(InputChannel):
@@ -194,7 +191,7 @@ class SmsInput(InputChannel):
             turn = await asyncio.wait_for(self._bot_turn(agent, conversation, text), self.turn_timeout_s)
         except Exception as error:
             logger.error("sms.bot.failed conversation=%s error=%s", conversation, type(error).__name__)
-            turn = Turn(language=await self._known_language(agent, conversation), failed=True)
+            turn = Turn(language=await stored_language(agent and agent.tracker_store, conversation), failed=True)
         else:
             if turn.failed:
                 logger.error("sms.bot.incomplete conversation=%s: an action failed", conversation)
@@ -224,11 +221,3 @@ class SmsInput(InputChannel):
         confirmation = await agent.nlg.generate(STOP_CONFIRMATION, tracker, CHANNEL)
         logger.info("sms.conversation.deleted conversation=%s", conversation)
         return Turn([confirmation] if confirmation else [], language)
-
-    async def _known_language(self, agent: Optional[Agent], conversation: str) -> Optional[str]:
-        """The conversation's language for the safety net, if the tracker store still answers."""
-        try:
-            tracker = await asyncio.wait_for(agent.tracker_store.retrieve(conversation), 2) if agent else None
-        except Exception:
-            return None
-        return language_of(tracker)

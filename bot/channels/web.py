@@ -28,6 +28,7 @@ from bot.privacy import log_scrub
 from bot.stores import retention
 from bot.commands import as_command_or_text
 from bot.channels import health, safe_turn
+from bot.stores.conversations import stored_language
 from bot.stores.forget import forget_conversation, purge_periodically, report_store_failures
 from conversation.cues import detect_language
 from conversation.texts import response_text, response_texts
@@ -116,7 +117,7 @@ class WebInput(InputChannel):
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=error.status)
             agent: Agent = request.app.ctx.agent
-            language = await _language(agent, sender_id)
+            language = await stored_language(agent.tracker_store, sender_id)
             if await _forget(agent, sender_id):
                 return response.json([_reply(sender_id, FORGOTTEN, language)])
             return response.json([_reply(sender_id, NOT_FORGOTTEN, language)], status=503)
@@ -204,15 +205,6 @@ async def _restarted(agent: Agent, sender_id: str) -> bool:
         return False
     last_user = max((i for i, e in enumerate(tracker.events) if isinstance(e, UserUttered)), default=-1)
     return any(isinstance(event, Restarted) for event in list(tracker.events)[last_user + 1:])
-
-
-async def _language(agent: Agent, sender_id: str) -> str | None:
-    """The conversation's language, read before it is deleted, so the confirmation is in it."""
-    try:
-        tracker = await agent.tracker_store.retrieve(sender_id)
-    except Exception:  # noqa: BLE001 - a store that is down must not stop the attempt to delete
-        return None
-    return tracker.get_slot("language") if tracker is not None and "language" in tracker.slots else None
 
 
 async def _forget(agent: Agent, sender_id: str) -> bool:

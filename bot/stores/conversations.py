@@ -22,11 +22,12 @@ tracker store took about a quarter of the server's CPU:
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 import weakref
 from typing import Any, Iterator
 
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 import sqlalchemy as sa
@@ -87,3 +88,18 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA secure_delete=ON")  # a deleted conversation is overwritten, not left in free pages
     cursor.close()
+
+
+def language_of(tracker: DialogueStateTracker | None) -> str | None:
+    return tracker.get_slot("language") if tracker is not None and "language" in tracker.slots else None
+
+
+async def stored_language(tracker_store: TrackerStore | None, sender_id: str, timeout_s: float = 2) -> str | None:
+    """The conversation's language as stored, for an answer the model does not give (the safety net,
+    a deletion's confirmation); None when the store does not answer in time."""
+    if tracker_store is None:
+        return None
+    try:
+        return language_of(await asyncio.wait_for(tracker_store.retrieve(sender_id), timeout_s))
+    except Exception:  # noqa: BLE001 - a store that is down must not stop the answer
+        return None

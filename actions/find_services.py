@@ -16,17 +16,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cards import card_values, utter_card
 from actions.catalogue import Catalogue, UsesCatalogue
-from conversation.needs import GENERAL_NEED, UNSAID, Wishes, asked_time, wanted_properties
 from actions.phrasing import language_of, phrase
 from actions.place import place_of
 from actions.refine import Refinement, refinements, titles_of, worth_offering
 from actions.report_error import SHOWN_SLOT
+from conversation.needs import GENERAL_NEED, UNSAID, Wishes, asked_time, wanted_properties
 from services_catalog.geography import Place
-from staff_web.links import NOTE_PATH, lookup_link
 from services_catalog.opening_hours import Asked, now
 from services_catalog.reports import Channel
 from services_catalog.search import Query, Result
 from services_catalog.taxonomy import ServiceType
+from staff_web.links import NOTE_PATH, lookup_link
 
 RESULTS_SHOWN = 3
 NATIONAL_SHOWN = 3

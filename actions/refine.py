@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
-from conversation.needs import UNSAID, Wishes
 from actions.phrasing import variant
+from conversation.needs import UNSAID, Wishes
 
 # '/seek_help_self{"priority": "drop_in"}': the intent, then the entities as JSON.
 PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$", re.DOTALL)

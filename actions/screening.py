@@ -16,8 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.catalogue import UsesCatalogue
-from conversation.needs import GENERAL_NEED, GENERAL_NEEDS, NEEDS, UNSAID, uses_opioids
 from actions.place import PLACE_SLOT, place_slots
+from conversation.needs import GENERAL_NEED, GENERAL_NEEDS, NEEDS, UNSAID, uses_opioids
 
 
 class ValidateScreeningForm(UsesCatalogue, FormValidationAction):

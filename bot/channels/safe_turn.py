@@ -23,10 +23,10 @@ from typing import Any, Awaitable, Callable, Iterator
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from bot.safety_net import safety_net_text
 from conversation.crisis import detect_crisis, is_followup, overdose_state
 from conversation.cues import detect_language
 from conversation.texts import response_messages
-from bot.safety_net import safety_net_text
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SETTING = "VEIVISER_TURN_TIMEOUT_S"

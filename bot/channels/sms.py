@@ -40,18 +40,18 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import action_response_check
+from bot.channels.safe_turn import turn_timeout_s as turn_timeout_s_setting
+from bot.channels.safe_turn import watched_turn, with_safety_net
 from bot.channels.sms_dedup import SeenMessages, seen_messages
 from bot.channels.sms_delivery import RetryPolicy, deliver
 from bot.channels.sms_gateways import Gateway, InboundRejected, InboundSms, gateways_from_credentials, new_reference
 from bot.channels.sms_text import choice_payload, format_turn, turn_choices
-from bot.stores.conversations import language_of, stored_language
-from bot.stores.forget import forget_conversation
 from bot.commands import as_command_or_text
-from conversation.crisis import normalise
 from bot.privacy.pseudonym import pseudonym
 from bot.privacy.redaction import redact
-from bot.channels.safe_turn import turn_timeout_s as turn_timeout_s_setting
-from bot.channels.safe_turn import watched_turn, with_safety_net
+from bot.stores.conversations import language_of, stored_language
+from bot.stores.forget import forget_conversation
+from conversation.crisis import normalise
 
 logger = logging.getLogger(__name__)
 

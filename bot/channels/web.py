@@ -24,16 +24,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import action_response_check
-from bot.privacy import log_scrub
-from bot.stores import retention
-from bot.commands import as_command_or_text
 from bot.channels import health, safe_turn
+from bot.commands import as_command_or_text
+from bot.privacy import log_scrub
+from bot.privacy.pseudonym import pseudonym
+from bot.privacy.redaction import redact
+from bot.stores import retention
 from bot.stores.conversations import stored_language
 from bot.stores.forget import forget_conversation, purge_periodically, report_store_failures
 from conversation.cues import detect_language
 from conversation.texts import response_text, response_texts
-from bot.privacy.pseudonym import pseudonym
-from bot.privacy.redaction import redact
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128

@@ -26,7 +26,7 @@ from services_catalog.datapackage import export_datapackage
 from services_catalog.feeds import Feed, FeedError, TypeMap
 from services_catalog.hsds import WEB_URL, ImportFailed, import_files, import_records
 from services_catalog.hsds_export import all_services, export_json, service_to_hsds
-from services_catalog.models import UNDATED, Service, ServiceSource, ServiceTypeLink
+from services_catalog.models import UNDATED, Service, ServiceSource, reviewed_service_ids
 from services_catalog.lookup import PROPERTY_FILTERS, BadFilter, StaffFilters, build_query, parse_point, parse_when
 from services_catalog.opening_hours import now
 from services_catalog.place_resolver import PlaceResolver
@@ -99,9 +99,7 @@ def _feed(args: argparse.Namespace) -> Feed:
 def review_command(args: argparse.Namespace) -> int:
     """Records a feed brought without a source or a service type: staff see them, the chat waits for them."""
     with open_session(args.url) as session:
-        sourced = select(ServiceSource.service_id)
-        typed = select(ServiceTypeLink.service_id)
-        services = session.scalars(select(Service).where(or_(Service.id.not_in(sourced), Service.id.not_in(typed)))
+        services = session.scalars(select(Service).where(Service.id.not_in(reviewed_service_ids()))
                                    .order_by(Service.name)).all()
         rows = [{"id": s.id, "name": s.name,
                  "needs": ", ".join(need for need, missing in (("source", not s.sources), ("service type", not s.types))

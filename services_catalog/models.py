@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.sql import Select, select
 
 Base = declarative_base()
 # What a source's page date is when the page shows none (DATA-SOURCING.md).
@@ -231,3 +232,13 @@ class CatalogueRevision(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=False)
     token = Column(BigInteger, nullable=False)
+
+
+def reviewed_service_ids() -> Select:
+    """Services with a source and a service type: the only ones a chat answer may show.
+
+    A feed may bring records without either (feeds.py); staff see those, marked, until reviewed.
+    """
+    return (select(Service.id)
+            .where(Service.id.in_(select(ServiceSource.service_id)))
+            .where(Service.id.in_(select(ServiceTypeLink.service_id))))

@@ -34,8 +34,8 @@ from services_catalog.models import (
     Service,
     ServiceArea,
     ServicePoint,
-    ServiceSource,
     ServiceTypeLink,
+    reviewed_service_ids,
 )
 from services_catalog.opening_hours import (
     OSLO,
@@ -252,10 +252,7 @@ def build(session: Session, token: int) -> SearchIndex:
 
 
 def _reviewed(session: Session, position: dict[str, int], size: int) -> np.ndarray:
-    """Services with a source and a service type: the only ones a chat answer may show (feeds.py)."""
-    sourced = _flags(size, position, session.execute(select(ServiceSource.service_id).distinct()).scalars())
-    typed = _flags(size, position, session.execute(select(ServiceTypeLink.service_id).distinct()).scalars())
-    return sourced & typed
+    return _flags(size, position, session.scalars(reviewed_service_ids()))
 
 
 def _tristate(value: bool | None) -> int:

@@ -31,6 +31,7 @@ from services_catalog.lookup import PROPERTY_FILTERS, BadFilter, StaffFilters, b
 from services_catalog.opening_hours import now
 from services_catalog.place_resolver import PlaceResolver
 from services_catalog import reports as reports_module
+from services_catalog import translation_stamps
 from services_catalog.reports import Outcome, open_reports_session, reports_url
 from services_catalog.search import Match, Sort, find_services
 from services_catalog.sources import shipped_services
@@ -193,6 +194,23 @@ def stale_command(args: argparse.Namespace) -> int:
         ]
     _print(rows, args.json, _stale_table)
     return 0
+
+
+def translations_command(args: argparse.Namespace) -> int:
+    """Translations in the source files whose Norwegian changed since; --stamp marks redone ones as matching."""
+    now, stamps = translation_stamps.current(), translation_stamps.read_stamps()
+    if args.stamp or args.stamp_all:
+        unknown = sorted(set(args.stamp or ()) - {key.split(" ")[0] for key in now})
+        if unknown:
+            print(f"No translated record with id {', '.join(unknown)}", file=sys.stderr)
+            return BAD_ARGUMENTS
+        translation_stamps.write_stamps(translation_stamps.stamp(now, stamps, None if args.stamp_all else set(args.stamp)))
+        stamps = translation_stamps.read_stamps()
+    redo = translation_stamps.to_redo(now, stamps)
+    rows = [{"record": key.split(" ")[0], "translation": key.split(" ")[1], "why": why} for key, why in redo.items()]
+    _print(rows, args.json, lambda found: tabulate(found, headers="keys") if found
+           else f"All {len(now)} translations were written from the Norwegian as it is now.")
+    return 1 if redo else 0
 
 
 def reports_command(args: argparse.Namespace) -> int:
@@ -416,6 +434,14 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     stale_cmd.add_argument("--older-than", default="2y", help="the page's own date: e.g. 180d, 26w, 6m, 2y (default 2y)")
     stale_cmd.add_argument("--json", action="store_true")
     stale_cmd.set_defaults(handler=stale_command)
+
+    translations_cmd = commands.add_parser(
+        "translations", help="translations whose Norwegian changed since they were written (exit 1 if any)")
+    translations_cmd.add_argument("--stamp", nargs="+", metavar="ID",
+                                  help="these records' translations are redone: mark them as matching the Norwegian")
+    translations_cmd.add_argument("--stamp-all", action="store_true", help="mark every translation as matching")
+    translations_cmd.add_argument("--json", action="store_true")
+    translations_cmd.set_defaults(handler=translations_command)
 
     reports_cmd = commands.add_parser("reports", help="reports that a record is wrong, newest first, with counts per record")
     reports_cmd.add_argument("--all", action="store_true", help="resolved reports too")

@@ -115,6 +115,13 @@ class Report:
         self.count += 1
 
 
+def records(paths: list[Path]) -> Iterator[dict[str, Any]]:
+    """Every record of the files as written, for tools that read them without building (translation stamps)."""
+    for path in paths:
+        for record, _sources, _report in _records(path, []):
+            yield record
+
+
 def _records(path: Path, problems: list[Problem]) -> Iterator[tuple[dict[str, Any], dict[str, Any], Report]]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

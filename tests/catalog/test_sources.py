@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from services_catalog import translation_stamps
 from services_catalog.sources import compile_sources, shipped_services, source_files
+from tests.support.cli import veiviser
 
 CHECKED = date(2026, 12, 3)
 
@@ -124,3 +126,40 @@ def write(tmp_path: Path, records: list[dict], sources: dict | None = None, name
     path = tmp_path / name
     path.write_text(yaml.safe_dump({"sources": sources, "services": records}, allow_unicode=True), encoding="utf-8")
     return path
+
+
+# --- translations follow the Norwegian (services_catalog/translation_stamps.py) ----------------------------------
+
+
+def test_every_shipped_translation_was_written_from_the_norwegian_as_it_is_now():
+    redo = translation_stamps.to_redo(translation_stamps.current(), translation_stamps.read_stamps())
+    assert redo == {}, ("Redo these translations (the en:/nn: block), then run "
+                        f"`veiviser catalog translations --stamp ID ...`: {redo}")
+
+
+def test_a_changed_norwegian_asks_for_its_translation_again_until_it_is_stamped(tmp_path):
+    first = record("t-1", en={"description": "For the test."})
+    path = write(tmp_path, [first])
+    stamps = translation_stamps.stamp(translation_stamps.current([path]), {}, None)
+    assert translation_stamps.to_redo(translation_stamps.current([path]), stamps) == {}
+
+    write(tmp_path, [{**first, "description": "For  testen.\n"}])  # spacing is no change of words
+    assert translation_stamps.to_redo(translation_stamps.current([path]), stamps) == {}
+
+    write(tmp_path, [{**first, "description": "Stengt for nye."}, record("t-2", en={"description": "New."})])
+    now = translation_stamps.current([path])
+    assert translation_stamps.to_redo(now, stamps) == {
+        "t-1 en.description": "the Norwegian changed since it was translated", "t-2 en.description": "not stamped yet"}
+    stamps = translation_stamps.stamp(now, stamps, {"t-1"})
+    assert translation_stamps.to_redo(now, stamps) == {"t-2 en.description": "not stamped yet"}
+
+
+def test_stamping_drops_translations_that_are_gone(tmp_path):
+    path = write(tmp_path, [record("t-1", en={"description": "For the test."})])
+    stamps = translation_stamps.stamp(translation_stamps.current([path]), {"gone en.description": "0" * 16}, None)
+    assert list(stamps) == ["t-1 en.description"]
+
+
+def test_stamping_an_unknown_record_is_refused_and_named():
+    done = veiviser("sqlite://", "translations", "--stamp", "no-such-record")
+    assert done.returncode == 2 and "no-such-record" in done.stderr

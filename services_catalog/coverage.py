@@ -119,7 +119,8 @@ def local_targets(session: Session, kommuner: list[Kommune], population: dict[st
     services = session.scalars(select(Service).where(Service.status == "active")).all()
     largest = sorted(kommuner, key=lambda k: -population[k.number])
     doors = _kommuner_with(services, lambda s: ServiceType.KOMMUNAL_RUSTJENESTE.value in s.type_codes)
-    hours = _kommuner_with(services, lambda s: bool(LOW_THRESHOLD_TYPES & set(s.type_codes)) and bool(s.schedules))
+    hours = _kommuner_with(services, lambda s: bool(LOW_THRESHOLD_TYPES & set(s.type_codes))
+                           and any(schedule.opens_at for schedule in s.schedules))  # weekly hours, not words
     relatives = _kommuner_with(services, lambda s: ServiceType.PARORENDE.value in s.type_codes and bool(s.phones))
     fylker = {k.fylke_number: k.fylke for k in kommuner}
     relatives_fylker = {k.fylke_number for k in kommuner if k.number in relatives} | _fylker_served(

@@ -18,7 +18,8 @@ BERGEN, ASKOY, TROMSO, OSLO = "4601", "4627", "5501", "0301"
 PAGE = "https://example.org/side"
 
 
-def service(name: str, types: list[str], uris: list[str], phone: bool = True, at: tuple | None = None) -> dict:
+def service(name: str, types: list[str], uris: list[str], phone: bool = True, at: tuple | None = None,
+            schedules: list[dict] | None = None) -> dict:
     obj = {
         "id": name, "name": name, "assured_date": "2026-12-01",
         "service_areas": [{"id": f"{name}-{n}", "uri": uri} for n, uri in enumerate(uris)],
@@ -26,6 +27,7 @@ def service(name: str, types: list[str], uris: list[str], phone: bool = True, at
                        for t in types],
         "phones": [{"id": f"{name}-tlf", "number": "22 22 22 22", "x_source_url": PAGE}] if phone else [],
         "x_sources": [{"url": PAGE, "page_date": "undated", "checked": "2026-12-01"}],
+        "schedules": [{"id": f"{name}-{n}", "x_source_url": PAGE, **s} for n, s in enumerate(schedules or [])],
     }
     if at:
         obj["service_at_locations"] = [{"id": f"{name}-sal", "location": {
@@ -43,6 +45,10 @@ def coverage(empty_catalogue_url: str):
         service("avrusning-uten-telefon", ["avrusning"], [f"urn:ssb:kommune:{OSLO}"], phone=False),
         service("dor-tromso", ["kommunal-rustjeneste"], [f"urn:ssb:kommune:{TROMSO}"], phone=False),
         service("par-vestland", ["parorende"], ["urn:ssb:fylke:46"]),
+        service("varmestue-bergen", ["varested"], [f"urn:ssb:kommune:{BERGEN}"],
+                schedules=[{"freq": "WEEKLY", "byday": "MO,WE", "opens_at": "10:00", "closes_at": "14:00"}]),
+        service("kafe-tromso", ["varested"], [f"urn:ssb:kommune:{TROMSO}"],
+                schedules=[{"description": "Åpent noen dager i uka; klokkeslett er ikke oppgitt."}]),
     ]
     with session_factory(empty_catalogue_url)() as session:
         import_records(session, [("test", s) for s in services])
@@ -99,5 +105,7 @@ def test_local_targets_count_sourced_doors_without_phones_and_relatives_by_fylke
     assert "Bergen" not in targets["kommune_door"]["missing"] and "Oslo" in targets["kommune_door"]["missing"]
     assert "Tromsø" not in targets["kommune_door"]["missing"]  # a sourced door counts, phone or not
     assert coverage.levels[("kommunal-rustjeneste", TROMSO)] == "none"  # but it is no help by phone
+    hours = targets["low_threshold_hours"]["missing"]
+    assert "Bergen" not in hours and "Tromsø" in hours  # hours in words are no weekly hours: "open now" can't use them
     relatives = targets["relatives_phone_by_fylke"]
     assert relatives["of"] == 15 and relatives["met"] == 1 and "Vestland" not in relatives["missing"]
